@@ -1,0 +1,146 @@
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .forms import StaffCreateForm, StaffEditForm
+from .models import ROLE_RANK, Enterprise, Node, User
+from .scoping import ScopedQuerySet
+
+admin.site.site_header = _("工会帮扶 · 后台")
+admin.site.site_title = _("工会帮扶后台")
+admin.site.index_title = _("困难职工援助中心")
+
+
+def _scoped(queryset, user):
+    return queryset.visible_to(user) if isinstance(queryset, ScopedQuerySet) else queryset
+
+
+class ScopedAdminMixin:
+    """Scopes an admin to the user's subtree: its list, its object pages (404 outside), the choices
+    of its foreign keys, its list filters (only related rows present in the scoped list), its
+    autocomplete (Django asks the target admin's get_queryset) and its raw-id pop-ups (a changelist).
+    network.checks refuses an admin of a scoped model that does not use it."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("没有找到该记录。"))
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = _scoped(formfield.queryset, request.user)
+        return formfield
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = _scoped(formfield.queryset, request.user)
+        return formfield
+
+    def get_list_filter(self, request):
+        scoped_filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str) and self._is_relation(item):
+                item = (item, RelatedOnlyFieldListFilter)
+            scoped_filters.append(item)
+        return scoped_filters
+
+    def _is_relation(self, lookup):
+        model = self.model
+        field = None
+        for part in lookup.split("__"):
+            field = model._meta.get_field(part)
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return field is not None and field.is_relation
+
+
+class ScopedInlineMixin:
+    def get_queryset(self, request):
+        return _scoped(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if formfield is not None and hasattr(formfield, "queryset"):
+            formfield.queryset = _scoped(formfield.queryset, request.user)
+        return formfield
+
+
+@admin.register(Node)
+class NodeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "level", "parent", "contact_person", "phone", "is_active"]
+    list_filter = ["kind", "level", "is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name", "contact_person"]
+    autocomplete_fields = ["parent"]
+    fields = ["code", "name", "kind", "parent", "contact_person", "phone", "address", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        # a node is disabled, never deleted: dossiers and payments point at it
+        return False
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "node", "nature", "condition", "industry", "employee_count"]
+    list_filter = ["nature", "condition", "node"]
+    list_select_related = ["node"]
+    search_fields = ["name", "credit_code"]
+    autocomplete_fields = ["node"]
+
+
+@admin.register(User)
+class StaffAdmin(ScopedAdminMixin, DjangoUserAdmin):
+    form = StaffEditForm
+    add_form = StaffCreateForm
+    list_display = ["username", "name", "node", "role", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "node"]
+    list_select_related = ["node"]
+    search_fields = ["username", "name"]
+    ordering = ["node__path", "username"]
+    autocomplete_fields = ["node"]
+    fieldsets = [(None, {"fields": ["username", "name", "phone", "node", "role", "is_active"]})]
+    add_fieldsets = [
+        (None, {"fields": ["username", "name", "phone", "node", "role", "password1", "password2"]})
+    ]
+    filter_horizontal = []
+    actions = ["disable_accounts"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+
+        class RequestBoundForm(form_class):
+            def __init__(self, *args, **inner):
+                inner.setdefault("granted_by", request.user)
+                super().__init__(*args, **inner)
+
+        return RequestBoundForm
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        # nobody edits an account that ranks above his own (a reviewer cannot touch an admin)
+        if allowed and obj is not None and not request.user.is_superuser:
+            return obj.rank <= request.user.rank
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.action(description=_("停用所选账号"), permissions=["change"])
+    def disable_accounts(self, request, queryset):
+        count = queryset.exclude(pk=request.user.pk).filter(role__in=_ranks_up_to(request.user)).update(
+            is_active=False
+        )
+        self.message_user(request, _("已停用 %(count)d 个账号。") % {"count": count}, messages.SUCCESS)
+
+
+def _ranks_up_to(user):
+    return [role for role, rank in ROLE_RANK.items() if rank <= user.rank]

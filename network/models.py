@@ -1,0 +1,260 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import ScopedManager, ScopedQuerySet
+
+
+class NodeKind(models.TextChoices):
+    CENTER = "center", _("县困难职工援助分中心")
+    TOWNSHIP = "township", _("乡镇工会联合会")
+    SYSTEM = "system", _("系统工会援助站")
+    COMMUNITY = "community", _("社区援助分站")
+    ENTERPRISE = "enterprise", _("企业援助工作点")
+
+
+# The four levels of the network: each kind sits at one level, directly under the level above.
+KIND_LEVEL = {
+    NodeKind.CENTER: 1,
+    NodeKind.TOWNSHIP: 2,
+    NodeKind.SYSTEM: 2,
+    NodeKind.COMMUNITY: 3,
+    NodeKind.ENTERPRISE: 4,
+}
+
+
+class Node(models.Model):
+    """A post of the four-level aid network. ``path`` is the chain of ids from the center down."""
+
+    code = models.CharField(
+        _("编码"),
+        max_length=32,
+        unique=True,
+        error_messages={"unique": _("编码已被其他节点使用，请换一个。")},
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=NodeKind.choices)
+    level = models.PositiveSmallIntegerField(_("层级"), editable=False)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级节点"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True, default="")
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedManager()
+    scope_node = ""
+
+    class Meta:
+        verbose_name = _("网络节点")
+        verbose_name_plural = _("网络节点")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind="center"), name="network_node_one_center"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="center", parent__isnull=True) | (~Q(kind="center") & Q(parent__isnull=False)),
+                name="network_node_center_is_the_only_root",
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="network_node_level_1_to_4"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # level and path are derived from kind and parent; keep them and the subtree's paths true.
+        self.level = KIND_LEVEL[self.kind]
+        with transaction.atomic():
+            old_path = self.path
+            super().save(*args, **kwargs)
+            new_path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
+            if new_path != old_path:
+                Node.objects.filter(pk=self.pk).update(path=new_path)
+                if old_path:
+                    Node.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                    )
+                self.path = new_path
+
+    def get_absolute_url(self):
+        return reverse("network:node_detail", args=[self.pk])
+
+    def clean(self):
+        if not self.kind:
+            return
+        level = KIND_LEVEL[self.kind]
+        if self.kind == NodeKind.CENTER:
+            if self.parent_id:
+                raise ValidationError({"parent": _("县援助分中心是网络的顶端，不能有上级节点。")})
+            return
+        if not self.parent_id:
+            raise ValidationError({"parent": _("请选择上级节点。")})
+        parent = self.parent
+        if self.pk and (parent.pk == self.pk or parent.path.startswith(self.path)):
+            raise ValidationError({"parent": _("不能把节点移到它自己或它的下级节点之下。")})
+        if KIND_LEVEL[parent.kind] != level - 1:
+            raise ValidationError(
+                {
+                    "parent": _("%(kind)s只能设在第%(level)s级节点之下，而“%(parent)s”是第%(parent_level)s级。")
+                    % {
+                        "kind": NodeKind(self.kind).label,
+                        "level": level - 1,
+                        "parent": parent.name,
+                        "parent_level": KIND_LEVEL[parent.kind],
+                    }
+                }
+            )
+        if self.pk:
+            deepest_below = (
+                Node.objects.filter(path__startswith=self.path).exclude(pk=self.pk).aggregate(m=models.Max("level"))["m"]
+            )
+            if deepest_below and self.level and level != self.level:
+                raise ValidationError({"kind": _("该节点下已有下级节点，不能改变它所在的层级。")})
+
+    @property
+    def ancestor_ids(self):
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def is_within(self, other):
+        return self.path.startswith(other.path)
+
+
+class EnterpriseNature(models.TextChoices):
+    STATE = "state", _("国有")
+    COLLECTIVE = "collective", _("集体")
+    PRIVATE = "private", _("民营")
+    JOINT = "joint", _("股份制")
+    FOREIGN = "foreign", _("外资/合资")
+    PUBLIC_INSTITUTION = "institution", _("事业单位")
+    GOVERNMENT = "government", _("机关")
+    INDIVIDUAL = "individual", _("个体")
+    OTHER = "other", _("其他")
+
+
+class EnterpriseCondition(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    DIFFICULT = "difficult", _("经营困难")
+    HALTED = "halted", _("停产")
+    SEMI_HALTED = "semi_halted", _("半停产")
+    BANKRUPT = "bankrupt", _("破产")
+    RESTRUCTURED = "restructured", _("改制")
+    CLOSED = "closed", _("关闭")
+
+
+class Enterprise(models.Model):
+    """A unit (enterprise, school, hospital…) whose workers file through a network node."""
+
+    node = models.ForeignKey(
+        Node, verbose_name=_("所属节点"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    name = models.CharField(_("单位名称"), max_length=120)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    nature = models.CharField(_("单位性质"), max_length=16, choices=EnterpriseNature.choices)
+    condition = models.CharField(
+        _("经营状况"), max_length=16, choices=EnterpriseCondition.choices, default=EnterpriseCondition.NORMAL
+    )
+    industry = models.CharField(_("所属行业"), max_length=60, blank=True)
+    employee_count = models.PositiveIntegerField(_("职工人数"), null=True, blank=True)
+    contact_person = models.CharField(_("工会联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    objects = ScopedManager()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "name"], name="network_enterprise_unique_name_per_node"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    DATA_ENTRY = "data_entry", _("录入员")
+    REVIEWER = "reviewer", _("审核员")
+    CENTER_ADMIN = "center_admin", _("中心管理员")
+    FINANCE = "finance", _("财务")
+    LEADER = "leader", _("领导")
+
+
+# Who may grant what: a role may be granted only by a user whose own role ranks as high.
+ROLE_RANK = {
+    Role.DATA_ENTRY: 1,
+    Role.LEADER: 1,
+    Role.FINANCE: 2,
+    Role.REVIEWER: 2,
+    Role.CENTER_ADMIN: 3,
+}
+
+
+class UserQuerySet(ScopedQuerySet):
+    pass
+
+
+class StaffUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A staff account: it belongs to one network node and has one role."""
+
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    node = models.ForeignKey(
+        Node, verbose_name=_("所属节点"), on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.DATA_ENTRY)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+
+    objects = StaffUserManager()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("工作人员")
+        verbose_name_plural = _("工作人员")
+        ordering = ["node__path", "username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | Q(node__isnull=False), name="network_user_staff_has_a_node"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.username
+
+    @property
+    def display_name(self):
+        return self.name or self.username
+
+    @property
+    def rank(self):
+        return 99 if self.is_superuser else ROLE_RANK.get(self.role, 0)
+
+    @property
+    def is_center(self):
+        """A user at the county center (or a superuser) sees the whole county."""
+        return self.is_superuser or (self.node_id is not None and self.node.kind == NodeKind.CENTER)
+
+    def can_grant(self, role, node):
+        """Whether this user may give ``role`` at ``node`` to an account: never above his own."""
+        if self.is_superuser:
+            return True
+        if not self.has_perm("network.add_user") or self.node_id is None or node is None:
+            return False
+        return ROLE_RANK.get(role, 99) <= self.rank and node.path.startswith(self.node.path)

@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import StaffCreateForm, StaffEditForm
+from .models import Node, User
+from .scoping import get_visible_or_404
+
+
+def _subtree_totals(nodes):
+    """Adds ``subtree_nodes`` and ``subtree_staff`` to each node: itself and all below it."""
+    staff_counts = dict(
+        User.objects.filter(node__in=[n.pk for n in nodes], is_active=True)
+        .values_list("node")
+        .annotate(c=Count("pk"))
+        .order_by()
+    )
+    by_id = {node.pk: node for node in nodes}
+    for node in nodes:
+        node.subtree_nodes, node.subtree_staff = 0, 0
+    for node in nodes:
+        for ancestor_id in node.ancestor_ids:
+            ancestor = by_id.get(ancestor_id)
+            if ancestor is not None:
+                ancestor.subtree_nodes += 1
+                ancestor.subtree_staff += staff_counts.get(node.pk, 0)
+    return nodes
+
+
+@login_required
+@permission_required("network.view_node", raise_exception=True)
+def node_tree(request):
+    nodes = _subtree_totals(list(Node.objects.visible_to(request.user).select_related("parent")))
+    top_level = min((n.level for n in nodes), default=1)
+    return render(request, "network/node_tree.html", {"nodes": nodes, "top_level": top_level})
+
+
+@login_required
+@permission_required("network.view_node", raise_exception=True)
+def node_detail(request, pk):
+    node = get_visible_or_404(Node, request.user, pk=pk)
+    subtree = _subtree_totals(list(Node.objects.filter(path__startswith=node.path).select_related("parent")))
+    this = next(n for n in subtree if n.pk == node.pk)
+    children = [n for n in subtree if n.parent_id == node.pk]
+    context = {
+        "node": this,
+        "children": children,
+        "enterprises": node.enterprises.all(),
+        "staff": node.staff.filter(is_active=True) if request.user.has_perm("network.view_user") else None,
+        "ancestors": Node.objects.filter(pk__in=node.ancestor_ids).exclude(pk=node.pk).visible_to(request.user),
+    }
+    return render(request, "network/node_detail.html", context)
+
+
+@login_required
+@permission_required("network.view_user", raise_exception=True)
+def staff_list(request):
+    staff = User.objects.visible_to(request.user).select_related("node")
+    return render(request, "network/user_list.html", {"staff": staff})
+
+
+@login_required
+@permission_required("network.add_user", raise_exception=True)
+def staff_create(request):
+    form = StaffCreateForm(request.POST or None, granted_by=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        messages.success(request, _("账号“%(name)s”已创建。") % {"name": user.display_name})
+        return redirect("network:staff_list")
+    return render(request, "network/user_form.html", {"form": form, "title": _("新建工作人员账号")})
+
+
+@login_required
+@permission_required("network.change_user", raise_exception=True)
+def staff_edit(request, pk):
+    account = get_visible_or_404(User, request.user, pk=pk)
+    if account.rank > request.user.rank:
+        messages.error(request, _("不能修改角色高于您本人的账号。"))
+        return redirect("network:staff_list")
+    form = StaffEditForm(request.POST or None, instance=account, granted_by=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("账号“%(name)s”已保存。") % {"name": account.display_name})
+        return redirect("network:staff_list")
+    return render(request, "network/user_form.html", {"form": form, "title": _("修改工作人员账号"), "account": account})
+
+
+@login_required
+@permission_required("network.change_user", raise_exception=True)
+@require_POST
+def staff_toggle_active(request, pk):
+    account = get_visible_or_404(User, request.user, pk=pk)
+    if account.pk == request.user.pk or account.rank > request.user.rank:
+        messages.error(request, _("不能停用您本人或角色高于您本人的账号。"))
+    else:
+        account.is_active = not account.is_active
+        account.save(update_fields=["is_active"])
+        if account.is_active:
+            messages.success(request, _("账号“%(name)s”已启用。") % {"name": account.display_name})
+        else:
+            messages.success(request, _("账号“%(name)s”已停用。") % {"name": account.display_name})
+    return redirect("network:staff_list")

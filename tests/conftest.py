@@ -1,0 +1,98 @@
+"""Personas for every test: a user at each level of the network, a colleague at the same node and
+an outsider at a sibling township. Data is built in code by small make_* helpers."""
+
+import itertools
+
+import pytest
+
+from network.models import Enterprise, Node, NodeKind, Role, User
+
+PASSWORD = "Correct-Horse-Battery-9"
+_codes = itertools.count(1)
+
+
+def make_node(kind, parent=None, name=None, **fields):
+    code = fields.pop("code", None) or f"T{next(_codes):06d}"
+    return Node.objects.create(code=code, name=name or f"{NodeKind(kind).label}{code}", kind=kind, parent=parent, **fields)
+
+
+def make_user(username, node, role=Role.DATA_ENTRY, **fields):
+    user = User(username=username, node=node, role=role, name=fields.pop("name", username), is_staff=True, **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_enterprise(node, name=None, **fields):
+    fields.setdefault("nature", "collective")
+    return Enterprise.objects.create(node=node, name=name or f"{node.name}单位", **fields)
+
+
+@pytest.fixture
+def center(db):
+    return make_node(NodeKind.CENTER, name="弥勒县困难职工援助分中心", code="532526000")
+
+
+@pytest.fixture
+def township(center):
+    return make_node(NodeKind.TOWNSHIP, center, name="弥阳镇工会联合会")
+
+
+@pytest.fixture
+def sibling_township(center):
+    return make_node(NodeKind.TOWNSHIP, center, name="新哨镇工会联合会")
+
+
+@pytest.fixture
+def community(township):
+    return make_node(NodeKind.COMMUNITY, township, name="髯翁社区援助分站")
+
+
+@pytest.fixture
+def enterprise_point(community):
+    return make_node(NodeKind.ENTERPRISE, community, name="木器厂援助工作点")
+
+
+@pytest.fixture
+def sibling_community(sibling_township):
+    return make_node(NodeKind.COMMUNITY, sibling_township, name="新哨社区援助分站")
+
+
+@pytest.fixture
+def center_admin(center):
+    return make_user("center_admin", center, Role.CENTER_ADMIN, name="李建华")
+
+
+@pytest.fixture
+def center_leader(center):
+    return make_user("center_leader", center, Role.LEADER, name="领导")
+
+
+@pytest.fixture
+def township_reviewer(township):
+    return make_user("miyang_reviewer", township, Role.REVIEWER, name="王丽萍")
+
+
+@pytest.fixture
+def township_admin(township):
+    return make_user("miyang_admin", township, Role.CENTER_ADMIN, name="弥阳管理员")
+
+
+@pytest.fixture
+def colleague(township):
+    return make_user("miyang_clerk", township, Role.DATA_ENTRY, name="张志强")
+
+
+@pytest.fixture
+def community_clerk(community):
+    return make_user("ranweng_clerk", community, Role.DATA_ENTRY, name="赵桂兰")
+
+
+@pytest.fixture
+def outsider(sibling_township):
+    return make_user("xinshao_reviewer", sibling_township, Role.REVIEWER, name="刘德明")
+
+
+@pytest.fixture
+def outsider_admin(sibling_township):
+    return make_user("xinshao_admin", sibling_township, Role.CENTER_ADMIN, name="陈海燕")
