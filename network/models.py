@@ -62,7 +62,10 @@ class Node(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind"], condition=Q(kind="center"), name="network_node_one_center"
+                fields=["kind"],
+                condition=Q(kind="center"),
+                name="network_node_one_center",
+                violation_error_message=_("全县只能有一个县援助分中心，它已经存在。"),
             ),
             models.CheckConstraint(
                 condition=Q(kind="center", parent__isnull=True) | (~Q(kind="center") & Q(parent__isnull=False)),
