@@ -1,0 +1,303 @@
+from django import forms
+from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Enterprise, Node
+
+from .idcard import birth_date_of, normalize_id_number, sex_of, validate_id_number
+from .models import (
+    AnnualReviewOutcome,
+    Category,
+    Cause,
+    DibaoStandard,
+    ExitReason,
+    Household,
+    Member,
+    Relation,
+)
+from .services import member_in_other_active_dossier
+
+MAX_SECONDARY_CAUSES = 3
+
+
+class HouseholdForm(forms.ModelForm):
+    category = forms.ChoiceField(
+        label=_("困难类别"),
+        required=False,
+        choices=[("", _("按收入自动认定（深度困难/相对困难）")), (Category.ACCIDENT, _("意外致困"))],
+        help_text=_("系统按人均月收入与低保标准比较后建议类别；遭遇意外、灾害或重病时选“意外致困”并说明。"),
+    )
+    secondary_causes = forms.MultipleChoiceField(
+        label=_("次要致困原因"),
+        required=False,
+        choices=Cause.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("最多选三项。"),
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "node", "enterprise", "employer_name", "filed_on", "hukou_type", "address", "phone",
+            "housing_type", "housing_area", "household_size", "other_annual_income", "medical_expense",
+            "education_expense", "other_rigid_expense", "medical_insurance", "pension", "dibao_status",
+            "single_parent", "zero_employment", "bank_name", "bank_account", "primary_cause",
+            "secondary_causes", "category", "accident_reason", "remarks",
+        ]
+        widgets = {
+            "filed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "accident_reason": forms.Textarea(attrs={"rows": 2}),
+            "remarks": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "household_size": {"min_value": _("家庭人口至少为1人。")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["node"].queryset = Node.objects.visible_to(user).filter(is_active=True)
+        self.fields["enterprise"].queryset = Enterprise.objects.visible_to(user).select_related("node")
+        if self.instance.pk and not self.is_bound:
+            self.initial["secondary_causes"] = self.instance.secondary_cause_list
+            self.initial["category"] = Category.ACCIDENT if self.instance.category == Category.ACCIDENT else ""
+        if not self.instance.pk and not self.is_bound and user.node_id:
+            self.initial.setdefault("node", user.node_id)
+        for name in ("other_annual_income", "medical_expense", "education_expense", "other_rigid_expense"):
+            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0", "data-calc": name})
+        self.fields["household_size"].widget.attrs.update({"min": "1", "data-calc": "household_size"})
+        self.fields["hukou_type"].widget.attrs["data-calc"] = "hukou_type"
+        self.fields["node"].widget.attrs["data-calc"] = "node"
+
+    def clean_household_size(self):
+        size = self.cleaned_data["household_size"]
+        if size is None or size < 1:
+            raise forms.ValidationError(_("家庭人口至少为1人。"))
+        return size
+
+    def clean_secondary_causes(self):
+        causes = self.cleaned_data["secondary_causes"]
+        if len(causes) > MAX_SECONDARY_CAUSES:
+            raise forms.ValidationError(_("次要致困原因最多选三项。"))
+        return causes
+
+    def clean(self):
+        cleaned = super().clean()
+        primary, secondary = cleaned.get("primary_cause"), cleaned.get("secondary_causes") or []
+        if primary and primary in secondary:
+            self.add_error("secondary_causes", _("次要原因不能与主要原因相同。"))
+        if cleaned.get("category") == Category.ACCIDENT and not (cleaned.get("accident_reason") or "").strip():
+            self.add_error("accident_reason", _("选择“意外致困”时必须说明意外、灾害或疾病情况及损失。"))
+        enterprise, node = cleaned.get("enterprise"), cleaned.get("node")
+        if enterprise and node and not (enterprise.node.is_within(node) or node.is_within(enterprise.node)):
+            self.add_error("enterprise", _("该单位不在所选建档节点的辖区内。"))
+        return cleaned
+
+    def save(self, commit=True):
+        household = super().save(commit=False)
+        household.secondary_causes = ",".join(self.cleaned_data["secondary_causes"])
+        household.category = self.cleaned_data["category"] or household.proposed_category
+        return household
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "relation", "name", "id_number", "birth_date", "sex", "ethnicity", "political_status",
+            "marital_status", "health", "disease", "disability", "work_status", "model_worker",
+            "monthly_income", "phone", "school", "grade", "enrolment_year",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, household=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.fields["birth_date"].required = False
+        self.fields["sex"].required = False
+        self.fields["birth_date"].help_text = _("由身份证号自动填写。")
+        self.fields["id_number"].widget.attrs.update({"data-idcard": "1", "autocomplete": "off", "maxlength": "24"})
+        self.fields["monthly_income"].widget.attrs.update({"step": "0.01", "min": "0", "data-calc": "monthly_income"})
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data["id_number"])
+        validate_id_number(value)
+        other = member_in_other_active_dossier(value, self.household)
+        if other is not None:
+            raise forms.ValidationError(
+                _("该人员已在“%(node)s”的一份有效档案中（%(status)s），一人不能同时建两份档案。")
+                % {"node": other.node.name, "status": other.get_status_display()}
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        id_number = cleaned.get("id_number")
+        if id_number:
+            cleaned["birth_date"], cleaned["sex"] = birth_date_of(id_number), sex_of(id_number)
+            self.instance.birth_date, self.instance.sex = cleaned["birth_date"], cleaned["sex"]
+        return cleaned
+
+
+class HeadForm(MemberForm):
+    """The head of household: the worker himself."""
+
+    class Meta(MemberForm.Meta):
+        fields = [f for f in MemberForm.Meta.fields if f != "relation"]
+
+    def save(self, commit=True):
+        self.instance.relation = Relation.HEAD
+        return super().save(commit)
+
+
+class BaseMemberFormSet(BaseModelFormSet):
+    def __init__(self, *args, household=None, **kwargs):
+        self.household = household
+        super().__init__(*args, **kwargs)
+        for form in self.forms:
+            form.fields["relation"].choices = [c for c in Relation.choices if c[0] != Relation.HEAD]
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "household": self.household}
+
+    @property
+    def empty_form(self):
+        form = super().empty_form
+        form.fields["relation"].choices = [c for c in Relation.choices if c[0] != Relation.HEAD]
+        return form
+
+
+MemberFormSet = modelformset_factory(
+    Member, form=MemberForm, formset=BaseMemberFormSet, extra=1, can_delete=True,
+    fields=MemberForm.Meta.fields,
+)
+
+
+class DossierForms:
+    """The dossier page's three forms: the household, its head and the other members, validated
+    together (household size, one ID number once) and saved together through the service."""
+
+    def __init__(self, data=None, *, user, household=None):
+        household = household or Household()
+        self.household = household
+        head = household.members.filter(relation=Relation.HEAD).first() if household.pk else None
+        others = household.members.exclude(relation=Relation.HEAD) if household.pk else Member.objects.none()
+        self.household_form = HouseholdForm(data, instance=household, user=user, prefix="h")
+        self.head_form = HeadForm(data, instance=head, household=household, prefix="head")
+        self.member_formset = MemberFormSet(data, queryset=others, household=household, prefix="m")
+
+    def is_valid(self):
+        valid = all([self.household_form.is_valid(), self.head_form.is_valid(), self.member_formset.is_valid()])
+        if not valid:
+            return False
+        member_forms = [f for f in self.member_formset.forms if f.has_changed() and not self._deleted(f)]
+        seen = {self.head_form.cleaned_data["id_number"]: self.head_form}
+        for form in member_forms:
+            number = form.cleaned_data.get("id_number")
+            if number in seen:
+                form.add_error("id_number", _("同一身份证号在本档案中填写了两次。"))
+            seen[number] = form
+        size = self.household_form.cleaned_data["household_size"]
+        if size < 1 + len(member_forms):
+            self.household_form.add_error(
+                "household_size",
+                _("家庭人口（%(size)s）少于登记的人数（%(count)s）。") % {"size": size, "count": 1 + len(member_forms)},
+            )
+        return not (self.household_form.errors or any(f.errors for f in member_forms))
+
+    @staticmethod
+    def _deleted(form):
+        return form.cleaned_data.get("DELETE", False)
+
+    def members(self):
+        head = self.head_form.save(commit=False)
+        others = []
+        for form in self.member_formset.forms:
+            if form.has_changed() and not self._deleted(form):
+                others.append(form.save(commit=False))
+        return [head, *others]
+
+    @property
+    def has_errors(self):
+        return bool(self.household_form.errors or self.head_form.errors or any(self.member_formset.errors)
+                    or self.member_formset.non_form_errors())
+
+
+class OpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("请填写理由。")})
+
+
+class PreliminaryReviewForm(OpinionForm):
+    visited_on = forms.DateField(label=_("入户调查日期"), initial=timezone.localdate,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    visitors = forms.CharField(label=_("走访人员"), max_length=100)
+    findings = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_visited_on(self):
+        visited_on = self.cleaned_data["visited_on"]
+        if visited_on > timezone.localdate():
+            raise forms.ValidationError(_("走访日期不能晚于今天。"))
+        return visited_on
+
+
+class CenterReviewForm(OpinionForm):
+    category = forms.ChoiceField(label=_("认定类别"), choices=Category.choices)
+    reason = forms.CharField(label=_("改变类别的理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+        self.fields["category"].initial = household.category
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") and cleaned["category"] != self.household.category and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("改变系统认定的困难类别时必须填写理由。"))
+        return cleaned
+
+
+class EconomicCheckResultForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("核对结论"), choices=[("1", _("通过")), ("0", _("未通过"))],
+                                    coerce=lambda v: v == "1")
+    result = forms.CharField(label=_("核对结果"), widget=forms.Textarea(attrs={"rows": 2}))
+    result_on = forms.DateField(label=_("结果日期"), initial=timezone.localdate,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AnnualReviewForm(OpinionForm):
+    year = forms.IntegerField(label=_("复核年度"), initial=lambda: timezone.localdate().year, min_value=2000)
+    outcome = forms.ChoiceField(label=_("复核结论"), choices=AnnualReviewOutcome.choices)
+    category = forms.ChoiceField(label=_("新类别"), choices=[("", "—")] + Category.choices, required=False)
+    exit_reason = forms.ChoiceField(label=_("退出原因"), choices=[("", "—")] + ExitReason.choices, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == AnnualReviewOutcome.CHANGE:
+            if not cleaned.get("category"):
+                self.add_error("category", _("请选择新的困难类别。"))
+            if not cleaned.get("opinion", "").strip():
+                self.add_error("opinion", _("调整困难类别时必须填写理由。"))
+        if outcome == AnnualReviewOutcome.EXIT and not cleaned.get("exit_reason"):
+            self.add_error("exit_reason", _("请选择退出原因。"))
+        return cleaned
+
+
+class ExitForm(OpinionForm):
+    reason = forms.ChoiceField(label=_("退出原因"), choices=ExitReason.choices)
+
+
+class DibaoStandardForm(forms.ModelForm):
+    class Meta:
+        model = DibaoStandard
+        fields = ["node", "year", "urban_monthly", "rural_monthly", "note"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].queryset = Node.objects.visible_to(user).filter(level__lte=2)

@@ -1,0 +1,590 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+from simple_history.models import HistoricalRecords
+
+from network.models import Enterprise, Node
+from network.scoping import ScopedManager, ScopedQuerySet
+
+from .money import ZERO, to_fen
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("金额不能为负数。"))]
+
+
+class Category(models.TextChoices):
+    DEEP = "deep", _("深度困难")
+    RELATIVE = "relative", _("相对困难")
+    ACCIDENT = "accident", _("意外致困")
+
+
+class Cause(models.TextChoices):
+    NO_WORK_ABILITY = "no_ability", _("无劳动能力")
+    UNEMPLOYED_ABLE = "jobless_able", _("有劳动能力而未就业")
+    LAID_OFF = "laid_off", _("下岗失业")
+    NO_INSURANCE = "uninsured", _("未参加社会保险")
+    INSURANCE_SHORTFALL = "ins_shortfall", _("社会保险待遇落实不到位")
+    SERIOUS_ILLNESS = "illness", _("患重特大疾病")
+    DISASTER = "disaster", _("遭受自然灾害")
+    ACCIDENT = "accident", _("遭受意外事故")
+    SCHOOLING = "schooling", _("子女上学")
+    OTHER = "other", _("其他")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待初审")
+    PRELIM_PASSED = "prelim_passed", _("待中心审核")
+    CENTER_PASSED = "center_passed", _("待公示")
+    IN_NOTICE = "in_notice", _("公示中")
+    APPROVED = "approved", _("在档")
+    EXITED = "exited", _("已退出")
+
+
+class ExitReason(models.TextChoices):
+    OUT_OF_HARDSHIP = "recovered", _("解困脱困")
+    RETIRED = "retired", _("退休")
+    TRANSFERRED = "transferred", _("调离")
+    DECEASED = "deceased", _("死亡")
+    INELIGIBLE = "ineligible", _("不符合条件")
+
+
+class HukouType(models.TextChoices):
+    URBAN = "urban", _("城镇")
+    RURAL = "rural", _("农村")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Health(models.TextChoices):
+    GOOD = "good", _("良好")
+    CHRONIC = "chronic", _("慢性病")
+    DISABLED = "disabled", _("残疾")
+    SERIOUS = "serious", _("重大疾病")
+
+
+class WorkStatus(models.TextChoices):
+    EMPLOYED = "employed", _("在岗")
+    LAID_OFF = "laid_off", _("下岗")
+    UNEMPLOYED = "unemployed", _("失业")
+    RETIRED = "retired", _("退休")
+    SICK_LEAVE = "sick_leave", _("病休")
+    INTERNAL_RETIRED = "internal", _("内退")
+    MIGRANT = "migrant", _("农民工")
+    STUDENT = "student", _("在校学生")
+    PRESCHOOL = "preschool", _("学龄前")
+    NONE = "none", _("无业")
+
+
+class Relation(models.TextChoices):
+    HEAD = "head", _("户主本人")
+    SPOUSE = "spouse", _("配偶")
+    CHILD = "child", _("子女")
+    PARENT = "parent", _("父母")
+    GRANDCHILD = "grandchild", _("孙子女")
+    SIBLING = "sibling", _("兄弟姐妹")
+    OTHER = "other", _("其他")
+
+
+class Housing(models.TextChoices):
+    OWN = "own", _("自有住房")
+    PUBLIC_RENT = "public_rent", _("公租房/廉租房")
+    RENT = "rent", _("租住")
+    BORROWED = "borrowed", _("借住")
+    NONE = "none", _("无固定住所")
+
+
+class MedicalInsurance(models.TextChoices):
+    EMPLOYEE = "employee", _("职工医保")
+    RESIDENT = "resident", _("居民医保")
+    NONE = "none", _("未参保")
+
+
+class Pension(models.TextChoices):
+    EMPLOYEE = "employee", _("职工养老保险")
+    RESIDENT = "resident", _("居民养老保险")
+    NONE = "none", _("未参保")
+
+
+class DibaoStatus(models.TextChoices):
+    NONE = "none", _("未享受低保")
+    DIBAO = "dibao", _("享受低保")
+    SUPPORTED = "supported", _("特困供养")
+
+
+class DibaoStandardQuerySet(ScopedQuerySet):
+    def applying_to(self, node, year):
+        """The standard of ``year`` set at the deepest of ``node`` and its ancestors, or None."""
+        standards = {s.node_id: s for s in self.filter(node_id__in=node.ancestor_ids, year=year)}
+        for node_id in reversed(node.ancestor_ids):
+            if node_id in standards:
+                return standards[node_id]
+        return None
+
+
+class DibaoStandard(models.Model):
+    """The monthly minimum living allowance (低保标准) of an area for a year, urban and rural.
+
+    Set at the county center it applies county-wide; set at a township it applies there."""
+
+    node = models.ForeignKey(Node, verbose_name=_("适用地区"), on_delete=models.PROTECT, related_name="dibao_standards")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    urban_monthly = models.DecimalField(_("城镇低保标准（元/月）"), validators=NOT_NEGATIVE, **MONEY)
+    rural_monthly = models.DecimalField(_("农村低保标准（元/月）"), validators=NOT_NEGATIVE, **MONEY)
+    note = models.CharField(_("文件依据"), max_length=200, blank=True)
+
+    objects = models.Manager.from_queryset(DibaoStandardQuerySet)()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("低保标准")
+        verbose_name_plural = _("低保标准")
+        ordering = ["-year", "node__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "year"], name="cases_dibao_one_standard_per_area_year"),
+            models.CheckConstraint(
+                condition=Q(urban_monthly__gt=0, rural_monthly__gt=0), name="cases_dibao_standard_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.node} {self.year}"
+
+    def monthly_for(self, hukou_type):
+        return self.rural_monthly if hukou_type == HukouType.RURAL else self.urban_monthly
+
+
+class HouseholdQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.exclude(status=Status.EXITED)
+
+    def on_file(self):
+        return self.filter(status=Status.APPROVED)
+
+    def with_head(self):
+        """Annotates the head's name, ID number and work status: one query, however many rows."""
+        head = Member.objects.filter(household=models.OuterRef("pk"), relation=Relation.HEAD)
+        return self.annotate(
+            head_name=models.Subquery(head.values("name")[:1]),
+            head_id_number=models.Subquery(head.values("id_number")[:1]),
+            head_work_status=models.Subquery(head.values("work_status")[:1]),
+        )
+
+    def not_reviewed_in(self, year):
+        return self.on_file().filter(approved_at__year__lt=year).exclude(annual_reviews__year=year)
+
+
+class Household(models.Model):
+    """A hardship household's dossier (一户一档): the household fields of the official form."""
+
+    number = models.CharField(_("档案编号"), max_length=32, unique=True, null=True, blank=True, editable=False)
+    node = models.ForeignKey(Node, verbose_name=_("建档节点"), on_delete=models.PROTECT, related_name="households")
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("工作单位"), on_delete=models.PROTECT, related_name="households", null=True, blank=True
+    )
+    employer_name = models.CharField(_("工作单位（未登记单位）"), max_length=120, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, editable=False)
+
+    category = models.CharField(_("困难类别"), max_length=16, choices=Category.choices, blank=True)
+    proposed_category = models.CharField(
+        _("系统建议类别"), max_length=16, choices=Category.choices, blank=True, editable=False
+    )
+    accident_reason = models.TextField(_("意外致困说明"), blank=True)
+    category_note = models.TextField(_("类别认定意见"), blank=True, editable=False)
+    primary_cause = models.CharField(_("主要致困原因"), max_length=16, choices=Cause.choices)
+    secondary_causes = models.CharField(_("次要致困原因"), max_length=120, blank=True)
+
+    hukou_type = models.CharField(_("户口性质"), max_length=8, choices=HukouType.choices, default=HukouType.URBAN)
+    address = models.CharField(_("家庭住址"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    housing_type = models.CharField(_("住房类型"), max_length=16, choices=Housing.choices, default=Housing.OWN)
+    housing_area = models.DecimalField(
+        _("住房面积（㎡）"), max_digits=7, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    household_size = models.PositiveSmallIntegerField(_("家庭人口"))
+    other_annual_income = models.DecimalField(
+        _("家庭其他年收入（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY,
+        help_text=_("工资以外的收入：养老金、低保金、租金、经营收入等，全年合计。"),
+    )
+    medical_expense = models.DecimalField(_("年医疗自付支出（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
+    education_expense = models.DecimalField(_("年子女教育支出（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
+    other_rigid_expense = models.DecimalField(_("其他刚性支出（元/年）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
+    annual_income = models.DecimalField(_("家庭年收入（元）"), default=ZERO, editable=False, **MONEY)
+    per_capita_monthly_income = models.DecimalField(_("人均月收入（元）"), default=ZERO, editable=False, **MONEY)
+    dibao_standard_monthly = models.DecimalField(
+        _("适用低保标准（元/月）"), null=True, blank=True, editable=False, **MONEY
+    )
+
+    medical_insurance = models.CharField(
+        _("医疗保险"), max_length=16, choices=MedicalInsurance.choices, default=MedicalInsurance.EMPLOYEE
+    )
+    pension = models.CharField(_("养老保险"), max_length=16, choices=Pension.choices, default=Pension.EMPLOYEE)
+    dibao_status = models.CharField(_("低保情况"), max_length=16, choices=DibaoStatus.choices, default=DibaoStatus.NONE)
+    single_parent = models.BooleanField(_("单亲家庭"), default=False)
+    zero_employment = models.BooleanField(_("零就业家庭"), default=False)
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=32, blank=True)
+    remarks = models.TextField(_("备注"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    filed_on = models.DateField(_("建档日期"), default=timezone.localdate)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True, editable=False)
+    exit_reason = models.CharField(_("退出原因"), max_length=16, choices=ExitReason.choices, blank=True, editable=False)
+    exited_at = models.DateTimeField(_("退出时间"), null=True, blank=True, editable=False)
+    # written by outreach when aid is paid, so "never aided" needs no reverse import
+    last_aided_at = models.DateTimeField(_("最近帮扶时间"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ScopedManager.from_queryset(HouseholdQuerySet)()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("困难职工档案")
+        verbose_name_plural = _("困难职工档案")
+        ordering = ["-created_at"]
+        permissions = [
+            ("submit_household", _("提交档案")),
+            ("review_household", _("初审档案")),
+            ("approve_household", _("审核、公示与审批档案")),
+            ("view_sensitive", _("查看完整身份证号和电话")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(household_size__gte=1), name="cases_household_size_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(other_annual_income__gte=0, medical_expense__gte=0, education_expense__gte=0,
+                            other_rigid_expense__gte=0),
+                name="cases_household_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", number__isnull=False) | ~Q(status="approved"),
+                name="cases_household_approved_has_number",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "node"])]
+
+    def __str__(self):
+        return self.number or _("档案草稿 #%(pk)s") % {"pk": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("cases:household_detail", args=[self.pk])
+
+    @property
+    def secondary_cause_list(self):
+        return [code for code in self.secondary_causes.split(",") if code]
+
+    @property
+    def secondary_cause_labels(self):
+        return [Cause(code).label for code in self.secondary_cause_list if code in Cause.values]
+
+    @property
+    def rigid_expense(self):
+        return self.medical_expense + self.education_expense + self.other_rigid_expense
+
+    @property
+    def is_active(self):
+        return self.status != Status.EXITED
+
+
+def compute_per_capita(monthly_incomes, other_annual_income, rigid_expense, household_size):
+    """(annual family income − rigid expenses) ÷ 12 ÷ household size, to the fen.
+
+    Returns (annual income, per-capita monthly income)."""
+    annual = to_fen(sum((Decimal(m) for m in monthly_incomes), Decimal("0")) * 12 + Decimal(other_annual_income))
+    if not household_size:
+        return annual, ZERO
+    return annual, to_fen((annual - Decimal(rigid_expense)) / 12 / household_size)
+
+
+def propose_category(per_capita, standard_monthly):
+    """深度困难 below the 低保 standard, 相对困难 below twice it; "" when neither."""
+    if standard_monthly is None:
+        return ""
+    if per_capita < standard_monthly:
+        return Category.DEEP
+    if per_capita < standard_monthly * 2:
+        return Category.RELATIVE
+    return ""
+
+
+class Member(models.Model):
+    """A person of a household: the head (the worker) or a family member."""
+
+    household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.CASCADE, related_name="members")
+    relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
+    name = models.CharField(_("姓名"), max_length=40)
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=40, blank=True, editable=False, db_index=True)
+    id_number = models.CharField(_("身份证号"), max_length=18)
+    birth_date = models.DateField(_("出生日期"))
+    sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
+    political_status = models.CharField(_("政治面貌"), max_length=20, blank=True)
+    marital_status = models.CharField(_("婚姻状况"), max_length=20, blank=True)
+    health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, default=Health.GOOD)
+    disease = models.CharField(_("所患疾病"), max_length=100, blank=True)
+    disability = models.CharField(_("残疾类别及等级"), max_length=60, blank=True)
+    work_status = models.CharField(_("就业/就学状况"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.EMPLOYED)
+    model_worker = models.CharField(_("劳模级别"), max_length=30, blank=True)
+    monthly_income = models.DecimalField(_("月收入（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    school = models.CharField(_("就读学校"), max_length=100, blank=True)
+    grade = models.CharField(_("年级"), max_length=30, blank=True)
+    enrolment_year = models.PositiveSmallIntegerField(_("入学年份"), null=True, blank=True)
+    # true while the dossier is not exited: the database allows one active dossier per person
+    in_active_dossier = models.BooleanField(_("在有效档案中"), default=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        ordering = ["household", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=Q(in_active_dossier=True), name="cases_member_one_active_dossier",
+                violation_error_message=_("该人员已在另一份有效档案中，一人不能同时建两份档案。"),
+            ),
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(relation="head"), name="cases_member_one_head_per_household"
+            ),
+            models.CheckConstraint(condition=Q(monthly_income__gte=0), name="cases_member_income_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # derived for search by pinyin initials (张志强 → zzq)
+        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_head(self):
+        return self.relation == Relation.HEAD
+
+
+class StatusChange(models.Model):
+    """One step of a dossier's workflow: who moved it, when, from where to where, and his opinion."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("档案"))
+    action = models.CharField(_("操作"), max_length=32)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    opinion = models.TextField(_("意见"), blank=True)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("流程记录")
+        verbose_name_plural = _("流程记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.household} {self.action}"
+
+
+class HomeVisit(models.Model):
+    """The 入户调查 of the township or system union's first review."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="home_visits", verbose_name=_("档案"))
+    visited_on = models.DateField(_("走访日期"))
+    visitors = models.CharField(_("走访人员"), max_length=100)
+    findings = models.TextField(_("走访情况"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人"))
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("入户调查")
+        verbose_name_plural = _("入户调查")
+        ordering = ["-visited_on"]
+
+    def __str__(self):
+        return f"{self.household} {self.visited_on}"
+
+
+class EconomicCheck(models.Model):
+    """A request to the civil-affairs office (民政核对) for a household economic check, and its result."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="economic_checks", verbose_name=_("档案"))
+    requested_on = models.DateField(_("申请核对日期"), default=timezone.localdate)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"))
+    request_note = models.TextField(_("核对事项"), blank=True)
+    result_on = models.DateField(_("核对结果日期"), null=True, blank=True)
+    passed = models.BooleanField(_("核对通过"), null=True)
+    result = models.TextField(_("核对结果"), blank=True)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("民政核对")
+        verbose_name_plural = _("民政核对")
+        ordering = ["-requested_on"]
+
+    def __str__(self):
+        return f"{self.household} {self.requested_on}"
+
+
+class NoticeBatch(models.Model):
+    """A public notice (公示): the list of dossiers, ID numbers masked, posted for a period."""
+
+    title = models.CharField(_("公示标题"), max_length=120)
+    node = models.ForeignKey(Node, verbose_name=_("公示单位"), on_delete=models.PROTECT, related_name="notice_batches")
+    starts_on = models.DateField(_("公示开始日期"))
+    ends_on = models.DateField(_("公示截止日期"))
+    place = models.CharField(_("公示地点"), max_length=120, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布人"))
+    created_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    households = models.ManyToManyField(Household, through="NoticeEntry", related_name="notice_batches")
+
+    objects = ScopedManager()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("公示批次")
+        verbose_name_plural = _("公示批次")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cases_notice_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:notice_detail", args=[self.pk])
+
+    def has_ended(self, today=None):
+        return (today or timezone.localdate()) > self.ends_on
+
+
+class NoticeEntry(models.Model):
+    batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="entries", verbose_name=_("公示批次"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="notice_entries", verbose_name=_("档案"))
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("公示名单")
+        verbose_name_plural = _("公示名单")
+        constraints = [models.UniqueConstraint(fields=["batch", "household"], name="cases_notice_entry_once")]
+
+    def __str__(self):
+        return f"{self.batch} {self.household}"
+
+
+class Objection(models.Model):
+    """An objection raised during a notice, and how it was resolved."""
+
+    entry = models.ForeignKey(NoticeEntry, on_delete=models.CASCADE, related_name="objections", verbose_name=_("公示名单"))
+    received_on = models.DateField(_("收到日期"), default=timezone.localdate)
+    content = models.TextField(_("异议内容"))
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人"))
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("处理人")
+    )
+    upheld = models.BooleanField(_("异议成立"), null=True)
+    resolution = models.TextField(_("核查处理意见"), blank=True)
+
+    objects = ScopedManager()
+    scope_node = "entry__household__node"
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self):
+        return f"{self.entry} {self.received_on}"
+
+    @property
+    def is_resolved(self):
+        return self.resolved_at is not None
+
+
+class AnnualReviewOutcome(models.TextChoices):
+    CONFIRM = "confirm", _("确认继续在档")
+    CHANGE = "change", _("调整困难类别")
+    EXIT = "exit", _("退出")
+
+
+class AnnualReview(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="annual_reviews", verbose_name=_("档案"))
+    year = models.PositiveSmallIntegerField(_("复核年度"))
+    outcome = models.CharField(_("复核结论"), max_length=16, choices=AnnualReviewOutcome.choices)
+    category = models.CharField(_("复核后类别"), max_length=16, choices=Category.choices, blank=True)
+    opinion = models.TextField(_("复核意见"), blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("复核人"))
+    reviewed_at = models.DateTimeField(_("复核时间"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("年度复核")
+        verbose_name_plural = _("年度复核")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="cases_one_review_per_year")]
+
+    def __str__(self):
+        return f"{self.household} {self.year}"
+
+
+class DossierSequence(models.Model):
+    """The last serial given in a year: dossier numbers are issued under a row lock."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    last_serial = models.PositiveIntegerField(_("最后序号"), default=0)
+
+    class Meta:
+        verbose_name = _("档案编号序列")
+        verbose_name_plural = _("档案编号序列")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_serial}"
+
+
+class SensitiveAccess(models.Model):
+    """Who saw a dossier's full ID numbers and phone numbers, when, and where (page, PDF, export)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人"))
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="sensitive_accesses", null=True, blank=True, verbose_name=_("档案")
+    )
+    channel = models.CharField(_("途径"), max_length=20)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("敏感信息查看记录")
+        verbose_name_plural = _("敏感信息查看记录")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.channel} {self.at:%Y-%m-%d %H:%M}"

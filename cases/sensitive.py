@@ -1,0 +1,28 @@
+"""Sensitive data: ID and phone numbers are masked unless the user may see them and asks to.
+
+Every reveal is logged (SensitiveAccess: who, which dossier, through which channel). Pages, PDFs
+and exports all decide through ``reveal``."""
+
+from .idcard import mask_id_number, mask_phone
+from .models import SensitiveAccess
+
+
+def may_unmask(user):
+    return user.has_perm("cases.view_sensitive")
+
+
+def reveal(request, household, channel):
+    """True when the request asks for full numbers (``?unmask=1``) and the user may see them;
+    the reveal is logged. False (masked) otherwise."""
+    if request.GET.get("unmask") != "1" or not may_unmask(request.user):
+        return False
+    SensitiveAccess.objects.create(user=request.user, household=household, channel=channel)
+    return True
+
+
+def shown_id(value, unmasked):
+    return value if unmasked else mask_id_number(value)
+
+
+def shown_phone(value, unmasked):
+    return value if unmasked else mask_phone(value)

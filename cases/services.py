@@ -1,0 +1,374 @@
+"""The dossier workflow. Every move goes through these functions, from the staff pages and the
+admin alike: each checks who may make it and from which status, locks the dossier row, makes the
+change and writes a StatusChange (who, when, from, to, opinion) in one transaction.
+
+draft → submitted → (初审, home visit) prelim_passed → (center review, category confirmed)
+center_passed → (公示) in_notice → (approval, number) approved → (annual review) … → exited;
+returned dossiers go back to draft; an exited household that falls back is reopened to draft.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.models import NodeKind
+
+from .models import (
+    AnnualReview,
+    AnnualReviewOutcome,
+    Category,
+    DibaoStandard,
+    DossierSequence,
+    EconomicCheck,
+    ExitReason,
+    HomeVisit,
+    Household,
+    Member,
+    NoticeBatch,
+    NoticeEntry,
+    Objection,
+    Relation,
+    Status,
+    StatusChange,
+    compute_per_capita,
+    propose_category,
+)
+
+
+class WorkflowError(ValidationError):
+    """A move that is not allowed: its message is shown to the user as it is."""
+
+
+RETURNABLE = {Status.SUBMITTED, Status.PRELIM_PASSED, Status.CENTER_PASSED, Status.IN_NOTICE}
+
+
+def _require(condition, message):
+    if not condition:
+        raise WorkflowError(message)
+
+
+def _require_perm(actor, perm):
+    _require(actor.has_perm(perm), _("您的角色无权进行此操作。"))
+
+
+def _require_status(household, *statuses):
+    _require(
+        household.status in statuses,
+        _("档案当前状态为“%(status)s”，不能进行此操作。") % {"status": household.get_status_display()},
+    )
+
+
+def _require_not_entrant(household, actor):
+    _require(household.created_by_id != actor.pk, _("录入该档案的工作人员不能审核或审批同一份档案。"))
+
+
+def _require_center(actor):
+    _require(actor.is_center, _("只有县援助分中心可以进行此操作。"))
+
+
+def _require_township_or_above(actor):
+    _require(
+        actor.is_superuser or (actor.node_id and actor.node.kind in (NodeKind.CENTER, NodeKind.TOWNSHIP, NodeKind.SYSTEM)),
+        _("初审由乡镇工会联合会或系统工会进行。"),
+    )
+
+
+def _locked(household):
+    """The dossier row, locked for the rest of the transaction, in the actor's scope or not at all."""
+    return Household.objects.select_for_update().get(pk=household.pk)
+
+
+def _move(household, actor, action, to_status, opinion="", **fields):
+    from_status = household.status
+    household.status = to_status
+    for name, value in fields.items():
+        setattr(household, name, value)
+    household._change_reason = action
+    household.save()
+    return StatusChange.objects.create(
+        household=household, action=action, from_status=from_status, to_status=to_status, actor=actor,
+        opinion=opinion,
+    )
+
+
+def household_recompute(household, members=None):
+    """Recomputes income, per-capita income, the applicable 低保 standard and the proposed category.
+
+    ``members`` are the household's members (unsaved ones too); saved members are read otherwise.
+    Does not save. An accident category chosen by the clerk stays; otherwise the proposal is used
+    until the center confirms a category."""
+    members = list(household.members.all()) if members is None else members
+    annual, per_capita = compute_per_capita(
+        [m.monthly_income for m in members], household.other_annual_income, household.rigid_expense,
+        household.household_size,
+    )
+    household.annual_income, household.per_capita_monthly_income = annual, per_capita
+    year = household.filed_on.year if household.filed_on else timezone.localdate().year
+    standard = DibaoStandard.objects.applying_to(household.node, year) if household.node_id else None
+    household.dibao_standard_monthly = standard.monthly_for(household.hukou_type) if standard else None
+    household.proposed_category = propose_category(per_capita, household.dibao_standard_monthly)
+    if household.status in (Status.DRAFT, Status.SUBMITTED, Status.PRELIM_PASSED) and household.category != Category.ACCIDENT:
+        household.category = household.proposed_category
+    return household
+
+
+def household_save(*, household, members, actor):
+    """Saves a dossier with its members (head first) in one transaction, after recomputing.
+
+    ``members`` are Member instances (new or changed); members of the household not in it are
+    removed. A person already in another active dossier raises WorkflowError (the database
+    refuses the row; the form normally says so beside the field first)."""
+    _require(household.status in (Status.DRAFT, Status.APPROVED),
+             _("档案当前状态为“%(status)s”，不能修改。") % {"status": household.get_status_display()})
+    is_new = household.pk is None
+    if is_new:
+        household.created_by = actor
+    household_recompute(household, members)
+    try:
+        with transaction.atomic():
+            household._change_reason = "新建" if is_new else "修改"
+            household.save()
+            keep = [m.pk for m in members if m.pk]
+            household.members.exclude(pk__in=keep).delete()
+            for member in members:
+                member.household = household
+                member.in_active_dossier = household.is_active
+                member.save()
+    except IntegrityError as error:
+        if is_new:
+            household.pk = None
+        if "cases_member_one_active_dossier" in str(error) or "id_number" in str(error):
+            raise WorkflowError(_("有家庭成员已在另一份有效档案中，一人不能同时建两份档案。")) from error
+        raise
+    return household
+
+
+@transaction.atomic
+def household_submit(*, household, actor, opinion=""):
+    """Draft → submitted for the township's first review. The dossier must be complete and qualify."""
+    _require_perm(actor, "cases.submit_household")
+    household = _locked(household)
+    _require_status(household, Status.DRAFT)
+    members = list(household.members.all())
+    _require(any(m.relation == Relation.HEAD for m in members), _("档案还没有户主信息，不能提交。"))
+    household_recompute(household, members)
+    _require(household.dibao_standard_monthly is not None,
+             _("尚未设置%(year)s年适用于本地区的低保标准，请联系中心管理员。") % {"year": household.filed_on.year})
+    if household.category == Category.ACCIDENT:
+        _require(household.accident_reason.strip(), _("选择“意外致困”时必须填写意外致困说明。"))
+    _require(household.category, _("家庭人均月收入不低于低保标准的2倍，不符合困难职工建档条件。"))
+    return _move(household, actor, "提交", Status.SUBMITTED, opinion)
+
+
+@transaction.atomic
+def household_preliminary_pass(*, household, actor, visited_on, visitors, findings, opinion=""):
+    """初审 passed by the township or system union, with the home visit it rests on."""
+    _require_perm(actor, "cases.review_household")
+    _require_township_or_above(actor)
+    household = _locked(household)
+    _require_status(household, Status.SUBMITTED)
+    _require_not_entrant(household, actor)
+    _require(visitors.strip() and findings.strip(), _("初审必须有入户调查记录：走访人员和走访情况。"))
+    HomeVisit.objects.create(
+        household=household, visited_on=visited_on, visitors=visitors, findings=findings, recorded_by=actor
+    )
+    return _move(household, actor, "初审通过", Status.PRELIM_PASSED, opinion)
+
+
+@transaction.atomic
+def household_center_pass(*, household, actor, category, reason="", opinion=""):
+    """The center's review: confirms the category (or overrides it, with a reason)."""
+    _require_perm(actor, "cases.approve_household")
+    _require_center(actor)
+    household = _locked(household)
+    _require_status(household, Status.PRELIM_PASSED)
+    _require_not_entrant(household, actor)
+    _require(category in Category.values, _("请选择困难类别。"))
+    household_recompute(household)
+    if category != household.category:
+        _require(reason.strip(), _("改变系统认定的困难类别时必须填写理由。"))
+    unfinished = household.economic_checks.filter(result_on__isnull=True).exists()
+    _require(not unfinished, _("民政核对尚未返回结果，请先登记核对结果。"))
+    failed = household.economic_checks.filter(passed=False).exists()
+    _require(not failed, _("民政核对未通过，不能审核通过；请退回。"))
+    note = reason.strip() or _("确认系统认定类别")
+    return _move(household, actor, "中心审核通过", Status.CENTER_PASSED, opinion, category=category, category_note=note)
+
+
+@transaction.atomic
+def economic_check_request(*, household, actor, note=""):
+    """Records a request to the civil-affairs office for a household economic check (民政核对)."""
+    _require_perm(actor, "cases.approve_household")
+    _require_center(actor)
+    household = _locked(household)
+    _require_status(household, Status.PRELIM_PASSED)
+    _require(not household.economic_checks.filter(result_on__isnull=True).exists(), _("已有一项核对尚未返回结果。"))
+    return EconomicCheck.objects.create(household=household, requested_by=actor, request_note=note)
+
+
+@transaction.atomic
+def economic_check_result(*, check, actor, passed, result, result_on=None):
+    """Records the civil-affairs office's answer."""
+    _require_perm(actor, "cases.approve_household")
+    _require_center(actor)
+    _require(check.result_on is None, _("该核对已登记结果。"))
+    _require(result.strip(), _("请填写核对结果。"))
+    check.passed, check.result, check.result_on = passed, result, result_on or timezone.localdate()
+    check.save()
+    return check
+
+
+@transaction.atomic
+def notice_publish(*, actor, title, starts_on, ends_on, households, place=""):
+    """Puts center-passed dossiers on public notice (公示) in one batch."""
+    _require_perm(actor, "cases.approve_household")
+    _require_center(actor)
+    _require(households, _("请至少选择一份待公示的档案。"))
+    _require(ends_on >= starts_on, _("公示截止日期不能早于开始日期。"))
+    batch = NoticeBatch.objects.create(
+        title=title, node=actor.node, starts_on=starts_on, ends_on=ends_on, place=place, created_by=actor
+    )
+    for household in households:
+        household = _locked(household)
+        _require_status(household, Status.CENTER_PASSED)
+        NoticeEntry.objects.create(batch=batch, household=household)
+        _move(household, actor, "公示", Status.IN_NOTICE, _("列入公示：%(title)s") % {"title": title})
+    return batch
+
+
+@transaction.atomic
+def objection_log(*, entry, actor, content, received_on=None):
+    """Logs an objection to a dossier on notice."""
+    _require_perm(actor, "cases.approve_household")
+    _require(content.strip(), _("请填写异议内容。"))
+    _require(entry.household.status == Status.IN_NOTICE, _("该档案已不在公示中。"))
+    return Objection.objects.create(
+        entry=entry, content=content, logged_by=actor, received_on=received_on or timezone.localdate()
+    )
+
+
+@transaction.atomic
+def objection_resolve(*, objection, actor, upheld, resolution):
+    """Resolves an objection; an upheld one returns the dossier to draft with the finding."""
+    _require_perm(actor, "cases.approve_household")
+    _require_center(actor)
+    _require(not objection.is_resolved, _("该异议已处理。"))
+    _require(resolution.strip(), _("请填写核查处理意见。"))
+    objection.upheld, objection.resolution = upheld, resolution
+    objection.resolved_by, objection.resolved_at = actor, timezone.now()
+    objection.save()
+    if upheld:
+        household_return(household=objection.entry.household, actor=actor,
+                         reason=_("公示异议成立：%(r)s") % {"r": resolution})
+    return objection
+
+
+def _next_number(year):
+    DossierSequence.objects.get_or_create(year=year)
+    sequence = DossierSequence.objects.select_for_update().get(year=year)
+    sequence.last_serial += 1
+    sequence.save(update_fields=["last_serial"])
+    return settings.DOSSIER_NUMBER_PATTERN.format(county=settings.COUNTY_CODE, year=year, serial=sequence.last_serial)
+
+
+@transaction.atomic
+def household_approve(*, household, actor, opinion=""):
+    """Approval after a finished notice without open objections: the dossier is on file and gets its number."""
+    _require_perm(actor, "cases.approve_household")
+    _require_center(actor)
+    household = _locked(household)
+    _require_status(household, Status.IN_NOTICE)
+    _require_not_entrant(household, actor)
+    entry = household.notice_entries.select_related("batch").order_by("-batch__starts_on", "-pk").first()
+    _require(entry is not None, _("档案未经公示，不能审批。"))
+    _require(entry.batch.has_ended(),
+             _("公示期至%(date)s止，公示期满后才能审批。") % {"date": entry.batch.ends_on.isoformat()})
+    _require(not entry.objections.filter(resolved_at__isnull=True).exists(), _("公示期间的异议尚未处理完毕。"))
+    now = timezone.now()
+    number = household.number or _next_number(timezone.localdate().year)
+    return _move(household, actor, "审批通过", Status.APPROVED, opinion, number=number, approved_at=now)
+
+
+@transaction.atomic
+def household_return(*, household, actor, reason):
+    """Returns a dossier under review to draft, with the reason, for the clerk to correct."""
+    household = _locked(household)
+    _require_status(household, *RETURNABLE)
+    _require(reason.strip(), _("退回时必须填写退回理由。"))
+    if household.status == Status.SUBMITTED:
+        _require_perm(actor, "cases.review_household")
+        _require_township_or_above(actor)
+    else:
+        _require_perm(actor, "cases.approve_household")
+        _require_center(actor)
+    return _move(household, actor, "退回", Status.DRAFT, reason)
+
+
+def _deactivate_members(household, active):
+    try:
+        with transaction.atomic():
+            for member in household.members.all():
+                member.in_active_dossier = active
+                member.save(update_fields=["in_active_dossier"])
+    except IntegrityError as error:
+        raise WorkflowError(_("有家庭成员已在另一份有效档案中，不能重新启用本档案。")) from error
+
+
+@transaction.atomic
+def household_exit(*, household, actor, reason, opinion=""):
+    """An on-file household leaves (解困脱困, 退休, 调离, 死亡, 不符合条件)."""
+    _require_perm(actor, "cases.review_household")
+    _require_township_or_above(actor)
+    household = _locked(household)
+    _require_status(household, Status.APPROVED)
+    _require(reason in ExitReason.values, _("请选择退出原因。"))
+    change = _move(household, actor, "退出", Status.EXITED, opinion, exit_reason=reason, exited_at=timezone.now())
+    _deactivate_members(household, False)
+    return change
+
+
+@transaction.atomic
+def household_annual_review(*, household, actor, year, outcome, category="", exit_reason="", opinion=""):
+    """The yearly review of an on-file household: confirm, change category (with a reason) or exit."""
+    _require_perm(actor, "cases.review_household")
+    _require_township_or_above(actor)
+    household = _locked(household)
+    _require_status(household, Status.APPROVED)
+    _require(not household.annual_reviews.filter(year=year).exists(),
+             _("%(year)s年度已复核过该档案。") % {"year": year})
+    if outcome == AnnualReviewOutcome.CHANGE:
+        _require(category in Category.values and category != household.category, _("请选择新的困难类别。"))
+        _require(opinion.strip(), _("调整困难类别时必须填写理由。"))
+    review = AnnualReview.objects.create(
+        household=household, year=year, outcome=outcome, reviewer=actor, opinion=opinion,
+        category=category if outcome == AnnualReviewOutcome.CHANGE else household.category,
+    )
+    if outcome == AnnualReviewOutcome.EXIT:
+        household_exit(household=household, actor=actor, reason=exit_reason, opinion=opinion)
+    elif outcome == AnnualReviewOutcome.CHANGE:
+        _move(household, actor, "年度复核：调整类别", Status.APPROVED, opinion, category=category, category_note=opinion)
+    else:
+        _move(household, actor, "年度复核：确认", Status.APPROVED, opinion)
+    return review
+
+
+@transaction.atomic
+def household_reopen(*, household, actor, reason):
+    """返困: an exited household that falls back is reopened (the same dossier, back to draft)."""
+    _require_perm(actor, "cases.submit_household")
+    household = _locked(household)
+    _require_status(household, Status.EXITED)
+    _require(reason.strip(), _("请填写返困情况说明。"))
+    _deactivate_members(household, True)
+    return _move(household, actor, "返困重新启用", Status.DRAFT, reason, exit_reason="", exited_at=None)
+
+
+def member_in_other_active_dossier(id_number, household=None):
+    """The other active dossier this person stands in, or None (for the form's friendly message)."""
+    others = Member.objects.filter(id_number=id_number, in_active_dossier=True).select_related("household__node")
+    if household is not None and household.pk:
+        others = others.exclude(household=household)
+    member = others.first()
+    return member.household if member else None

@@ -1,0 +1,16 @@
+from django import template
+
+from ..sensitive import shown_id, shown_phone
+
+register = template.Library()
+
+
+@register.filter
+def id_number(value, unmasked=False):
+    """{{ member.id_number|id_number:unmasked }}: masked unless ``unmasked``."""
+    return shown_id(value, unmasked)
+
+
+@register.filter
+def phone(value, unmasked=False):
+    return shown_phone(value, unmasked)
