@@ -54,6 +54,20 @@ class HouseholdForm(forms.ModelForm):
             "household_size": {"min_value": _("家庭人口至少为1人。")},
         }
 
+    SECTIONS = {
+        "filing": ["node", "enterprise", "employer_name", "filed_on"],
+        "economy": ["hukou_type", "household_size", "other_annual_income", "medical_expense", "education_expense",
+                    "other_rigid_expense", "address", "phone", "housing_type", "housing_area"],
+        "security": ["medical_insurance", "pension", "dibao_status", "single_parent", "zero_employment",
+                     "bank_name", "bank_account"],
+        "causes": ["primary_cause", "category", "accident_reason", "remarks"],
+    }
+
+    @property
+    def sections(self):
+        """The bound fields of each part of the page, in the order of the paper form."""
+        return {key: [self[name] for name in names] for key, names in self.SECTIONS.items()}
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

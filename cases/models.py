@@ -278,7 +278,7 @@ class Household(models.Model):
         indexes = [models.Index(fields=["status", "node"])]
 
     def __str__(self):
-        return self.number or _("档案草稿 #%(pk)s") % {"pk": self.pk}
+        return self.number or _("未编号档案 #%(pk)s") % {"pk": self.pk}
 
     def get_absolute_url(self):
         return reverse("cases:household_detail", args=[self.pk])

@@ -16,8 +16,12 @@ def reveal(request, household, channel):
     the reveal is logged. False (masked) otherwise."""
     if request.GET.get("unmask") != "1" or not may_unmask(request.user):
         return False
-    SensitiveAccess.objects.create(user=request.user, household=household, channel=channel)
+    log_access(request.user, household, channel)
     return True
+
+
+def log_access(user, household, channel):
+    SensitiveAccess.objects.create(user=user, household=household, channel=channel)
 
 
 def shown_id(value, unmasked):

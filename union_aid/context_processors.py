@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 def navigation(request):
@@ -6,12 +7,25 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [("home", "首页", reverse("home"))]
+    items = [("home", _("首页"), reverse("home"))]
+    if user.has_perm("cases.view_household"):
+        items.append(("cases", _("困难职工档案"), reverse("cases:household_list")))
+        items.append(("worklist", _("我的待办"), reverse("cases:worklist")))
+    if user.has_perm("cases.view_noticebatch"):
+        items.append(("notices", _("公示"), reverse("cases:notice_list")))
     if user.has_perm("network.view_node"):
-        items.append(("network", "四级网络", reverse("network:node_tree")))
+        items.append(("network", _("四级网络"), reverse("network:node_tree")))
     if user.has_perm("network.view_user"):
-        items.append(("staff", "工作人员", reverse("network:staff_list")))
+        items.append(("staff", _("工作人员"), reverse("network:staff_list")))
     if user.is_staff:
-        items.append(("admin", "后台审核", reverse("admin:index")))
-    current = request.resolver_match.namespace if request.resolver_match else ""
+        items.append(("admin", _("后台"), reverse("admin:index")))
+    match = request.resolver_match
+    current = ""
+    if match:
+        current = {"worklist": "worklist", "household_list": "cases", "staff_list": "staff"}.get(match.url_name, "")
+        if not current and match.url_name and match.url_name.startswith(("notice", "objection")):
+            current = "notices"
+        current = current or {"network": "network", "cases": "cases", "admin": "admin"}.get(match.namespace, "")
+        if match.namespace == "network" and match.url_name.startswith("staff"):
+            current = "staff"
     return {"nav_items": items, "nav_current": current}

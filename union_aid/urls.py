@@ -11,5 +11,6 @@ urlpatterns = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("network/", include("network.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,13 +4,30 @@ Idempotent: nodes, units and accounts are matched by code, name and username, so
 again changes nothing. Never for production data.
 """
 
+import datetime
 import json
+import random
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from cases.idcard import check_char
+from cases.models import (
+    Category,
+    Cause,
+    DibaoStandard,
+    Household,
+    HukouType,
+    Member,
+    Relation,
+    Status,
+    WorkStatus,
+)
+from cases.services import household_recompute
 from network.models import Enterprise, Node, NodeKind, Role, User
 
 DEMO_PASSWORD = "Union-Aid-Demo-2026"
@@ -46,11 +63,122 @@ class Command(BaseCommand):
             for child in data["children"]:
                 self._tree(child, center)
             accounts = self._staff()
+            self._standards(center)
+            households = self._households(options["households"])
         self.stdout.write(self.style.SUCCESS(f"演示数据就绪：{Node.objects.count()} 个网络节点，"
-                                             f"{Enterprise.objects.count()} 个单位。"))
+                                             f"{Enterprise.objects.count()} 个单位，"
+                                             f"{Household.objects.count()} 户困难职工档案"
+                                             f"（本次新建 {households} 户）。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, node_name, role_label in accounts:
             self.stdout.write(f"  {username:<22} {role_label:<6} {node_name}")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=240, help="演示档案户数（首次载入时）")
+
+    def _standards(self, center):
+        this_year = timezone.localdate().year
+        for years_back in range(6):
+            year = this_year - years_back
+            urban, rural = Decimal(720 - 30 * years_back), Decimal(545 - 25 * years_back)
+            DibaoStandard.objects.get_or_create(
+                node=center, year=year,
+                defaults={"urban_monthly": Decimal(urban), "rural_monthly": Decimal(rural),
+                          "note": f"弥勒县{year}年城乡低保标准（演示）"},
+            )
+
+    def _households(self, count):
+        """Demo dossiers in every status, with valid (made-up) ID numbers; only on the first load."""
+        if Household.objects.exists():
+            return 0
+        rng = random.Random(2026)
+        clerks = list(User.objects.filter(role=Role.DATA_ENTRY))
+        nodes = list(Node.objects.filter(level__gte=2).select_related("parent"))
+        enterprises = {e.node_id: e for e in Enterprise.objects.all()}
+        statuses = [Status.APPROVED] * 14 + [Status.DRAFT, Status.SUBMITTED, Status.PRELIM_PASSED,
+                                                Status.CENTER_PASSED, Status.EXITED]
+        causes = [c for c in Cause.values]
+        today = timezone.localdate()
+        used_ids = set()
+        serial = {}
+        created = 0
+        for i in range(count):
+            node = rng.choice(nodes)
+            status = rng.choice(statuses)
+            clerk = rng.choice(clerks)
+            size = rng.choice([1, 2, 3, 3, 4, 4, 5])
+            filed = today - datetime.timedelta(days=rng.randint(30, 1500))
+            primary = rng.choice(causes)
+            household = Household(
+                node=node, enterprise=enterprises.get(node.pk), status=Status.DRAFT, created_by=clerk,
+                filed_on=filed, hukou_type=rng.choice([HukouType.URBAN] * 3 + [HukouType.RURAL]),
+                address=f"弥勒县{node.name[:3]}{rng.randint(1, 99)}号", phone=f"13{rng.randint(100000000, 999999999)}",
+                household_size=size, primary_cause=primary,
+                secondary_causes=",".join(rng.sample([c for c in causes if c != primary], rng.randint(0, 2))),
+                other_annual_income=Decimal(rng.randint(0, 60) * 100),
+                medical_expense=Decimal(rng.randint(0, 15) * 200),
+                education_expense=Decimal(rng.choice([0, 0, 3000, 5000])),
+                bank_name="弥勒农村商业银行", bank_account=f"6228{rng.randint(10**11, 10**12 - 1)}",
+            )
+            head_birth = datetime.date(rng.randint(1962, 1992), rng.randint(1, 12), rng.randint(1, 28))
+            people = [(self._name(rng), Relation.HEAD, head_birth, Decimal(rng.randint(0, 16) * 100))]
+            if size >= 2:
+                people.append((self._name(rng), Relation.SPOUSE, head_birth + datetime.timedelta(days=rng.randint(-900, 900)),
+                               Decimal(rng.randint(0, 10) * 100)))
+            for _n in range(size - len(people)):
+                people.append((self._name(rng, surname=people[0][0][0]), Relation.CHILD,
+                               head_birth + datetime.timedelta(days=rng.randint(7000, 11000)), Decimal("0")))
+            members = []
+            for name, relation, birth, income in people:
+                id_number = self._id_number(rng, birth, used_ids)
+                members.append(Member(
+                    relation=relation, name=name, id_number=id_number, birth_date=birth,
+                    sex="M" if int(id_number[16]) % 2 else "F", monthly_income=income,
+                    work_status=(WorkStatus.STUDENT if relation == Relation.CHILD else
+                                 rng.choice([WorkStatus.LAID_OFF, WorkStatus.UNEMPLOYED, WorkStatus.EMPLOYED,
+                                             WorkStatus.SICK_LEAVE, WorkStatus.MIGRANT])),
+                    in_active_dossier=status != Status.EXITED,
+                ))
+            household_recompute(household, members)
+            if not household.category or rng.random() < 0.08:
+                household.category = Category.ACCIDENT
+                household.accident_reason = "家庭主要劳动力突发重病住院，当年医疗支出超过家庭年收入八成。"
+            household.status = status
+            household.proposed_category = household.proposed_category or household.category
+            if status in (Status.APPROVED, Status.EXITED):
+                year = filed.year
+                serial[year] = serial.get(year, 0) + 1
+                household.number = settings.DOSSIER_NUMBER_PATTERN.format(
+                    county=settings.COUNTY_CODE, year=year, serial=serial[year])
+                household.approved_at = timezone.make_aware(datetime.datetime.combine(filed, datetime.time(10)))
+            if status == Status.EXITED:
+                household.exit_reason = "recovered"
+                household.exited_at = timezone.now()
+            household.save()
+            for member in members:
+                member.household = household
+                member.save()
+            created += 1
+        from cases.models import DossierSequence
+
+        for year, last in serial.items():
+            DossierSequence.objects.update_or_create(year=year, defaults={"last_serial": last})
+        return created
+
+    SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董普李杨"
+    GIVEN = "建国秀英志强丽萍永平桂兰红梅德明海燕文华国庆玉珍春生晓东云飞丽华光明淑芬天明春花小红家强美玲学文金凤"
+
+    def _name(self, rng, surname=None):
+        surname = surname or rng.choice(self.SURNAMES)
+        return surname + "".join(rng.choice(self.GIVEN) for _ in range(rng.choice([1, 2])))
+
+    def _id_number(self, rng, birth, used):
+        while True:
+            first17 = f"532526{birth:%Y%m%d}{rng.randint(0, 999):03d}"
+            number = first17 + check_char(first17)
+            if number not in used:
+                used.add(number)
+                return number
 
     def _node(self, spec, parent):
         node = Node.objects.filter(code=spec["code"]).first() or Node(code=spec["code"])

@@ -1,0 +1,86 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Enterprise, Node
+
+from .idcard import normalize_id_number
+from .models import Category, Cause, Household, Member, Status, WorkStatus
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    """The dossier list's filters; every choice offered comes from the user's own subtree."""
+
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    node = django_filters.ModelChoiceFilter(label=_("辖区节点"), queryset=Node.objects.none(), method="in_subtree")
+    category = django_filters.ChoiceFilter(label=_("困难类别"), choices=Category.choices)
+    cause = django_filters.ChoiceFilter(label=_("致困原因"), choices=Cause.choices, method="with_cause")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
+    work_status = django_filters.ChoiceFilter(label=_("户主就业状况"), choices=WorkStatus.choices, method="head_work_status")
+    enterprise = django_filters.ModelChoiceFilter(label=_("工作单位"), queryset=Enterprise.objects.none())
+    year = django_filters.NumberFilter(label=_("建档年度"), field_name="filed_on", lookup_expr="year")
+    not_reviewed = django_filters.BooleanFilter(
+        label=_("本年度未复核"), method="not_reviewed_this_year", widget=django_filters.widgets.BooleanWidget()
+    )
+    never_aided = django_filters.BooleanFilter(
+        label=_("从未帮扶过"), method="without_aid", widget=django_filters.widgets.BooleanWidget()
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("number", "number"),
+            ("filed_on", "filed_on"),
+            ("per_capita_monthly_income", "per_capita_monthly_income"),
+            ("household_size", "household_size"),
+            ("head_name", "head_name"),
+        ),
+        field_labels={
+            "number": _("档案编号"),
+            "filed_on": _("建档日期"),
+            "per_capita_monthly_income": _("人均月收入"),
+            "household_size": _("家庭人口"),
+            "head_name": _("户主姓名"),
+        },
+    )
+
+    class Meta:
+        model = Household
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["node"].queryset = Node.objects.visible_to(user)
+        self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        """Name, ID number, dossier number or pinyin initials (zzq for 张志强), of any member."""
+        value = value.strip()
+        if not value:
+            return queryset
+        members = Member.objects.filter(household=OuterRef("pk"))
+        id_like = normalize_id_number(value)
+        match = Q(name__contains=value) | Q(name_initials__startswith=value.lower())
+        if any(ch.isdigit() for ch in id_like):
+            match |= Q(id_number__contains=id_like)
+        return queryset.filter(Q(number__contains=value) | Exists(members.filter(match)))
+
+    def in_subtree(self, queryset, name, node):
+        return queryset.filter(node__path__startswith=node.path)
+
+    def with_cause(self, queryset, name, value):
+        return queryset.filter(Q(primary_cause=value) | Q(secondary_causes__regex=rf"(^|,){value}(,|$)"))
+
+    def head_work_status(self, queryset, name, value):
+        return queryset.filter(head_work_status=value)
+
+    def not_reviewed_this_year(self, queryset, name, value):
+        year = timezone.localdate().year
+        if value:
+            return queryset.filter(pk__in=Household.objects.not_reviewed_in(year).values("pk"))
+        return queryset
+
+    def without_aid(self, queryset, name, value):
+        if value:
+            return queryset.on_file().filter(last_aided_at__isnull=True)
+        return queryset

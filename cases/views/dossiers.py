@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.models import Node
+from network.scoping import get_visible_or_404
+
+from ..filters import HouseholdFilter
+from ..forms import (
+    AnnualReviewForm,
+    CenterReviewForm,
+    DossierForms,
+    EconomicCheckResultForm,
+    ExitForm,
+    OpinionForm,
+    PreliminaryReviewForm,
+    ReasonForm,
+)
+from ..history import dossier_history
+from ..models import Category, DibaoStandard, Household, NoticeEntry, Relation, Status, StatusChange
+from ..sensitive import log_access, may_unmask, reveal
+from ..services import WorkflowError, household_save
+from ..worklist import worklist_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+@permission_required("cases.view_household", raise_exception=True)
+def household_list(request):
+    households = (
+        Household.objects.visible_to(request.user).with_head().select_related("node", "enterprise").order_by("-created_at")
+    )
+    filterset = HouseholdFilter(request.GET or None, households, user=request.user)
+    rows = filterset.qs
+    counts = rows.order_by().aggregate(
+        total=Count("pk"),
+        deep=Count("pk", filter=Q(category=Category.DEEP)),
+        relative=Count("pk", filter=Q(category=Category.RELATIVE)),
+        accident=Count("pk", filter=Q(category=Category.ACCIDENT)),
+        approved=Count("pk", filter=Q(status=Status.APPROVED)),
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/household_list.html",
+        {"filter": filterset, "page": page, "counts": counts, "query": query.urlencode()},
+    )
+
+
+@login_required
+@permission_required("cases.view_household", raise_exception=True)
+def worklist(request):
+    return render(request, "cases/worklist.html", {"groups": worklist_for(request.user)})
+
+
+def _standards_json(user):
+    """The 低保 standards of the current year for the nodes the user may file at, for the live
+    computation in the form (node id → {urban, rural})."""
+    year = timezone.localdate().year
+    nodes = list(Node.objects.visible_to(user).filter(is_active=True))
+    ancestor_ids = {i for node in nodes for i in node.ancestor_ids}
+    standards = {s.node_id: s for s in DibaoStandard.objects.filter(year=year, node_id__in=ancestor_ids)}
+    table = {}
+    for node in nodes:
+        for node_id in reversed(node.ancestor_ids):
+            if node_id in standards:
+                s = standards[node_id]
+                table[node.pk] = {"urban": str(s.urban_monthly), "rural": str(s.rural_monthly)}
+                break
+    return table
+
+
+def _edit_page(request, forms, household=None):
+    if request.method == "POST" and forms.is_valid():
+        household = forms.household_form.save(commit=False)
+        try:
+            household = household_save(household=household, members=forms.members(), actor=request.user)
+        except WorkflowError as error:
+            forms.head_form.add_error(None, error.messages[0])
+        else:
+            messages.success(request, _("档案已保存。"))
+            return redirect(household)
+    elif request.method == "POST":
+        messages.error(request, _("档案没有保存：请按红色提示修改后再提交。"))
+    return render(
+        request,
+        "cases/household_form.html",
+        {"forms": forms, "household": household, "standards": _standards_json(request.user)},
+    )
+
+
+@login_required
+@permission_required("cases.add_household", raise_exception=True)
+def household_create(request):
+    forms = DossierForms(request.POST or None, user=request.user)
+    return _edit_page(request, forms)
+
+
+@login_required
+@permission_required("cases.change_household", raise_exception=True)
+def household_edit(request, pk):
+    household = get_visible_or_404(Household, request.user, pk=pk)
+    if household.status not in (Status.DRAFT, Status.APPROVED):
+        messages.error(request, _("档案当前状态为“%(status)s”，审核期间不能修改；如需修改请先退回。")
+                       % {"status": household.get_status_display()})
+        return redirect(household)
+    forms = DossierForms(request.POST or None, user=request.user, household=household)
+    if request.method == "GET":
+        # the form shows full ID and phone numbers to the clerk who keeps them: that is logged too
+        log_access(request.user, household, "edit")
+    return _edit_page(request, forms, household)
+
+
+@login_required
+@permission_required("cases.view_household", raise_exception=True)
+def household_detail(request, pk):
+    return detail_page(request, pk)
+
+
+def detail_page(request, pk, bound=None, status=200):
+    """The dossier page; ``bound`` replaces an action's empty form with the one the user sent back
+    with errors, so that what he typed stays on the page beside the message."""
+    household = get_visible_or_404(
+        Household.objects.select_related("node", "enterprise", "created_by").prefetch_related(
+            "members",
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("actor")),
+            "home_visits__recorded_by",
+            "economic_checks__requested_by",
+            "annual_reviews__reviewer",
+            Prefetch("notice_entries", queryset=NoticeEntry.objects.select_related("batch").prefetch_related("objections")),
+        ),
+        request.user,
+        pk=pk,
+    )
+    unmasked = reveal(request, household, "page")
+    members = sorted(household.members.all(), key=lambda m: (m.relation != Relation.HEAD, m.pk))
+    open_check = next((c for c in household.economic_checks.all() if c.result_on is None), None)
+    forms = {
+        "opinion": OpinionForm(),
+        "reason": ReasonForm(),
+        "preliminary": PreliminaryReviewForm(),
+        "center": CenterReviewForm(household=household),
+        "check_result": EconomicCheckResultForm(),
+        "annual": AnnualReviewForm(),
+        "exit": ExitForm(),
+        **(bound or {}),
+    }
+    context = {
+        "household": household,
+        "members": members,
+        "unmasked": unmasked,
+        "may_unmask": may_unmask(request.user),
+        "history": dossier_history(household, unmasked),
+        "open_check": open_check,
+        "actions": available_actions(request.user, household),
+        "forms": forms,
+        "open_form": next(iter(bound), None) if bound else None,
+    }
+    return render(request, "cases/household_detail.html", context, status=status)
+
+
+def available_actions(user, household):
+    """The workflow moves this user can offer on this dossier now (the services decide for real)."""
+    status, actions = household.status, set()
+    entrant = household.created_by_id == user.pk
+    township_or_above = user.is_superuser or (user.node_id and user.node.level <= 2)
+    if status == Status.DRAFT and user.has_perm("cases.submit_household"):
+        actions |= {"edit", "submit"}
+    if status == Status.APPROVED and user.has_perm("cases.change_household"):
+        actions.add("edit")
+    if status == Status.SUBMITTED and user.has_perm("cases.review_household") and township_or_above:
+        actions |= {"return"} | (set() if entrant else {"preliminary"})
+    if user.has_perm("cases.approve_household") and user.is_center:
+        if status == Status.PRELIM_PASSED:
+            actions |= {"return", "economic_check"} | (set() if entrant else {"center_review"})
+        if status == Status.CENTER_PASSED:
+            actions |= {"return", "notice"}
+        if status == Status.IN_NOTICE:
+            actions |= {"return"} | (set() if entrant else {"approve"})
+    if status == Status.APPROVED and user.has_perm("cases.review_household") and township_or_above:
+        actions |= {"annual_review", "exit"}
+    if status == Status.EXITED and user.has_perm("cases.submit_household"):
+        actions.add("reopen")
+    return actions

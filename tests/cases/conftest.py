@@ -1,0 +1,60 @@
+"""Dossier test data built in code: valid ID numbers, households in any status, a 低保 standard."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from cases.idcard import check_char
+from cases.models import Category, DibaoStandard, Household, Member, Relation, Status
+
+_serials = itertools.count(101)
+
+
+def make_id_number(birth=datetime.date(1975, 3, 14), region="532526", serial=None, male=True):
+    """A valid 18-character ID number (never a real person's: the serials are made up)."""
+    serial = serial if serial is not None else next(_serials) % 1000
+    seq = f"{serial:03d}"
+    if (int(seq[2]) % 2 == 1) != male:
+        seq = seq[:2] + str((int(seq[2]) + 1) % 10)
+    first17 = f"{region}{birth:%Y%m%d}{seq}"
+    return first17 + check_char(first17)
+
+
+def make_standard(node, year=None, urban="700.00", rural="560.00"):
+    return DibaoStandard.objects.create(
+        node=node, year=year or timezone.localdate().year, urban_monthly=Decimal(urban), rural_monthly=Decimal(rural)
+    )
+
+
+def make_household(node, created_by, *, head_name="张志强", head_id=None, status=Status.DRAFT, members=(),
+                   monthly_income="900.00", household_size=3, category=Category.DEEP, number=None, **fields):
+    """A dossier with its head (and ``members``: (name, relation, id_number) tuples) in ``status``."""
+    fields.setdefault("primary_cause", "laid_off")
+    fields.setdefault("address", "弥勒县弥阳镇髯翁社区")
+    household = Household.objects.create(
+        node=node, created_by=created_by, status=status, household_size=household_size, category=category,
+        proposed_category=category, number=number or (f"5325262026{next(_serials):05d}" if status == Status.APPROVED else None),
+        approved_at=timezone.now() if status == Status.APPROVED else None, **fields,
+    )
+    head_id = head_id or make_id_number()
+    from cases.idcard import birth_date_of, sex_of
+
+    Member.objects.create(
+        household=household, relation=Relation.HEAD, name=head_name, id_number=head_id,
+        birth_date=birth_date_of(head_id), sex=sex_of(head_id), monthly_income=Decimal(monthly_income),
+        phone="13812345678", in_active_dossier=status != Status.EXITED,
+    )
+    for name, relation, id_number in members:
+        Member.objects.create(
+            household=household, relation=relation, name=name, id_number=id_number,
+            birth_date=birth_date_of(id_number), sex=sex_of(id_number), in_active_dossier=status != Status.EXITED,
+        )
+    return household
+
+
+@pytest.fixture
+def standard(center):
+    return make_standard(center)
