@@ -96,3 +96,9 @@ def outsider(sibling_township):
 @pytest.fixture
 def outsider_admin(sibling_township):
     return make_user("xinshao_admin", sibling_township, Role.CENTER_ADMIN, name="陈海燕")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Django's real hasher costs a third of a second a password; the tests test rules, not hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

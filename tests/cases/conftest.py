@@ -15,10 +15,9 @@ _serials = itertools.count(101)
 
 def make_id_number(birth=datetime.date(1975, 3, 14), region="532526", serial=None, male=True):
     """A valid 18-character ID number (never a real person's: the serials are made up)."""
-    serial = serial if serial is not None else next(_serials) % 1000
-    seq = f"{serial:03d}"
-    if (int(seq[2]) % 2 == 1) != male:
-        seq = seq[:2] + str((int(seq[2]) + 1) % 10)
+    serial = (serial if serial is not None else next(_serials)) % 500
+    # 500 distinct sequences per birth date and sex: the last digit's parity is the sex
+    seq = f"{serial % 100:02d}{(serial // 100) * 2 + (1 if male else 0)}"
     first17 = f"{region}{birth:%Y%m%d}{seq}"
     return first17 + check_char(first17)
 

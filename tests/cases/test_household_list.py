@@ -1,0 +1,122 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AnnualReview, Status
+
+from ..conftest import make_enterprise
+from .conftest import make_household, make_id_number
+
+
+@pytest.fixture
+def households(community, sibling_community, community_clerk, outsider):
+    return {
+        "zhang": make_household(community, community_clerk, head_name="张志强", status=Status.APPROVED,
+                                head_id=make_id_number(serial=111), primary_cause="illness",
+                                secondary_causes="schooling,laid_off"),
+        "li": make_household(community, community_clerk, head_name="李秀英", head_id=make_id_number(serial=222),
+                             category="relative", primary_cause="laid_off"),
+        "sibling": make_household(sibling_community, outsider, head_name="王新哨", head_id=make_id_number(serial=333)),
+    }
+
+
+def names_on(response):
+    return {h.head_name for h in response.context["page"]}
+
+
+def test_a_township_user_lists_only_his_subtree(client, township_reviewer, households):
+    client.force_login(township_reviewer)
+    response = client.get(reverse("cases:household_list"))
+    assert names_on(response) == {"张志强", "李秀英"}
+    assert "王新哨" not in response.content.decode()
+    assert response.context["counts"]["total"] == 2
+
+
+def test_the_outsider_does_not_see_the_township_dossiers(client, outsider, households):
+    client.force_login(outsider)
+    assert names_on(client.get(reverse("cases:household_list"))) == {"王新哨"}
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"q": "张志"}, {"张志强"}),
+        ({"q": "zzq"}, {"张志强"}),
+        ({"q": "LXY"}, {"李秀英"}),
+        ({"q": make_id_number(serial=222)}, {"李秀英"}),
+        ({"category": "relative"}, {"李秀英"}),
+        ({"cause": "schooling"}, {"张志强"}),
+        ({"cause": "laid_off"}, {"张志强", "李秀英"}),
+        ({"status": "approved"}, {"张志强"}),
+        ({"work_status": "employed"}, {"张志强", "李秀英"}),
+        ({"never_aided": "true"}, {"张志强"}),
+        ({"ordering": "-head_name"}, {"张志强", "李秀英"}),
+    ],
+)
+def test_filters_and_search_find_the_right_households(client, center_admin, households, query, expected):
+    client.force_login(center_admin)
+    response = client.get(reverse("cases:household_list"), {**query})
+    assert names_on(response) - {"王新哨"} == expected
+
+
+def test_search_by_dossier_number(client, center_admin, households):
+    client.force_login(center_admin)
+    number = households["zhang"].number
+    assert names_on(client.get(reverse("cases:household_list"), {"q": number})) == {"张志强"}
+
+
+def test_the_node_filter_offers_only_nodes_in_scope_and_filters_the_subtree(client, township_reviewer, households, community, sibling_community):
+    client.force_login(township_reviewer)
+    response = client.get(reverse("cases:household_list"), {"node": community.pk})
+    assert names_on(response) == {"张志强", "李秀英"}
+    choices = [c[0] for c in response.context["filter"].form.fields["node"].choices]
+    assert sibling_community.pk not in [getattr(c, "value", c) for c in choices]
+    outside = client.get(reverse("cases:household_list"), {"node": sibling_community.pk})
+    assert "node" in outside.context["filter"].form.errors
+
+
+def test_not_reviewed_this_year_lists_on_file_dossiers_without_a_review(client, center_admin, households):
+    zhang = households["zhang"]
+    zhang.approved_at = timezone.now() - datetime.timedelta(days=400)
+    zhang.save()
+    client.force_login(center_admin)
+    assert names_on(client.get(reverse("cases:household_list"), {"not_reviewed": "true"})) == {"张志强"}
+    AnnualReview.objects.create(household=zhang, year=timezone.localdate().year, outcome="confirm", reviewer=center_admin)
+    assert names_on(client.get(reverse("cases:household_list"), {"not_reviewed": "true"})) == set()
+
+
+def test_the_list_masks_id_numbers(client, center_admin, households):
+    client.force_login(center_admin)
+    page = client.get(reverse("cases:household_list")).content.decode()
+    full = make_id_number(serial=222)
+    assert full not in page
+    assert full[:6] + "********" + full[-4:] in page
+
+
+def test_the_enterprise_filter(client, center_admin, households, community):
+    unit = make_enterprise(community, "弥勒市木器厂")
+    li = households["li"]
+    li.enterprise = unit
+    li.save()
+    client.force_login(center_admin)
+    assert names_on(client.get(reverse("cases:household_list"), {"enterprise": unit.pk})) == {"李秀英"}
+
+
+def test_the_list_page_keeps_a_fixed_number_of_queries(client, center_admin, community, community_clerk, django_assert_max_num_queries):
+    client.force_login(center_admin)
+    for i in range(3):
+        make_household(community, community_clerk, head_id=make_id_number(serial=400 + i))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("cases:household_list"))
+    for i in range(40):
+        make_household(community, community_clerk, head_id=make_id_number(serial=500 + i), status=Status.APPROVED)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("cases:household_list"))
+    assert len(response.context["page"]) == 43
+
+
+def test_anonymous_users_are_sent_to_login(client):
+    response = client.get(reverse("cases:household_list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
