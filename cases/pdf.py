@@ -18,11 +18,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate, Flowable, Frame, KeepInFrame, PageTemplate, Paragraph, Spacer, Table, TableStyle,
+)
 
-from network.models import EnterpriseCondition, EnterpriseNature
-
-from .models import Health, Relation
+from .models import Relation
 from .sensitive import shown_id, shown_phone
 
 FONT_NAME = "UnionAidCJK"
@@ -87,11 +87,13 @@ def household_pdf(household, *, unmasked):
             break
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+    frame = Frame(MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0, topPadding=0,
+                  bottomPadding=0)
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, pageTemplates=[PageTemplate(frames=[frame], onPage=form.footer)],
         title=f"困难职工档案表 {household}", author=str(household.node), creator="union_aid",
     )
-    doc.build([KeepInFrame(FRAME_WIDTH, FRAME_HEIGHT, story, mode="shrink")], onFirstPage=form.footer)
+    doc.build([KeepInFrame(FRAME_WIDTH, FRAME_HEIGHT, story, mode="shrink")])
     return buffer.getvalue()
 
 
@@ -123,10 +125,6 @@ def _money(value):
 
 def _yes_no(value):
     return "是" if value else "否"
-
-
-def _choice(choices, value):
-    return str(choices(value).label) if value in choices.values else value
 
 
 class _Title(Flowable):
@@ -264,11 +262,11 @@ class _Form:
     def head_rows(self, household, head, others, changes):
         enterprise = household.enterprise
         employer = enterprise.name if enterprise else household.employer_name
-        nature = _choice(EnterpriseNature, enterprise.nature) if enterprise else ""
-        condition = _choice(EnterpriseCondition, enterprise.condition) if enterprise else ""
+        nature = enterprise.get_nature_display() if enterprise else ""
+        condition = enterprise.get_condition_display() if enterprise else ""
         health = ""
         if head:
-            health = _choice(Health, head.health)
+            health = head.get_health_display()
             details = "，".join(part for part in (head.disease, head.disability) if part)
             if details:
                 health = f"{health}（{details}）"
@@ -281,7 +279,7 @@ class _Form:
              ("政治面貌", get("political_status"))],
             [("身份证号", shown_id(get("id_number"), self.unmasked), 2), ("出生日期", _date(get("birth_date") or None)),
              ("婚姻状况", get("marital_status"))],
-            [("健康状况", health, 2), ("就业状况", display("work_status")), ("劳模级别", get("model_worker") or "无")],
+            [("健康状况", health, 2), ("就业状况", display("work_status")), ("劳模级别", (get("model_worker") or "无") if head else "")],
             [("联系电话", shown_phone(phone, self.unmasked), 2), ("户口性质", household.get_hukou_type_display()),
              ("建档日期", _date(household.filed_on))],
             [("工作单位", employer, 2), ("单位性质", nature), ("经营状况", condition)],
