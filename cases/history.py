@@ -4,9 +4,9 @@ field, old value, new value (django-simple-history keeps the records)."""
 from django.utils.translation import gettext as _
 
 from .models import Household, Member
-from .sensitive import shown_id, shown_phone
+from .sensitive import shown_account, shown_id, shown_phone
 
-_SENSITIVE = {"id_number": shown_id, "phone": shown_phone, "bank_account": shown_id}
+_SENSITIVE = {"id_number": shown_id, "phone": shown_phone, "bank_account": shown_account}
 _HIDDEN = {"name_initials", "in_active_dossier", "updated_at", "last_aided_at"}
 _TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 

@@ -178,6 +178,7 @@ class HouseholdQuerySet(ScopedQuerySet):
             head_name=models.Subquery(head.values("name")[:1]),
             head_id_number=models.Subquery(head.values("id_number")[:1]),
             head_work_status=models.Subquery(head.values("work_status")[:1]),
+            head_sex=models.Subquery(head.values("sex")[:1]),
         )
 
     def not_reviewed_in(self, year):

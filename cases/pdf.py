@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 
 from .models import Relation
-from .sensitive import shown_id, shown_phone
+from .sensitive import shown_account, shown_id, shown_phone
 
 FONT_NAME = "UnionAidCJK"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -300,7 +300,7 @@ class _Form:
              ("低保情况", household.get_dibao_status_display())],
             [("医疗保险", household.get_medical_insurance_display()), ("养老保险", household.get_pension_display()),
              ("单亲家庭", _yes_no(household.single_parent)), ("零就业家庭", _yes_no(household.zero_employment))],
-            [("开户银行", household.bank_name, 2), ("银行账号", household.bank_account, 2)],
+            [("开户银行", household.bank_name, 2), ("银行账号", shown_account(household.bank_account, self.unmasked), 2)],
         ])
 
     def cause_rows(self, household, head, others, changes):

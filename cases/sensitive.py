@@ -30,3 +30,8 @@ def shown_id(value, unmasked):
 
 def shown_phone(value, unmasked):
     return value if unmasked else mask_phone(value)
+
+
+def shown_account(value, unmasked):
+    """Bank accounts are masked like ID numbers: the bank's prefix and the last four digits."""
+    return value if unmasked else mask_id_number(value)

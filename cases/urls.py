@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", dossiers.household_list, name="household_list"),
+    path("export.xlsx", dossiers.household_export, name="household_export"),
     path("worklist/", dossiers.worklist, name="worklist"),
     path("new/", dossiers.household_create, name="household_create"),
     path("<int:pk>/", dossiers.household_detail, name="household_detail"),

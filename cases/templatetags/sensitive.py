@@ -1,6 +1,6 @@
 from django import template
 
-from ..sensitive import shown_id, shown_phone
+from ..sensitive import shown_account, shown_id, shown_phone
 
 register = template.Library()
 
@@ -14,3 +14,8 @@ def id_number(value, unmasked=False):
 @register.filter
 def phone(value, unmasked=False):
     return shown_phone(value, unmasked)
+
+
+@register.filter
+def account(value, unmasked=False):
+    return shown_account(value, unmasked)

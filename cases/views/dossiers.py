@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from network.models import Node
 from network.scoping import get_visible_or_404
 
+from ..exports import roster_workbook
 from ..filters import HouseholdFilter
 from ..forms import (
     AnnualReviewForm,
@@ -52,6 +54,21 @@ def household_list(request):
         "cases/household_list.html",
         {"filter": filterset, "page": page, "counts": counts, "query": query.urlencode()},
     )
+
+
+@login_required
+@permission_required("cases.view_household", raise_exception=True)
+def household_export(request):
+    """The filtered list as an Excel roster, streamed; masked unless asked for and permitted (logged)."""
+    households = Household.objects.visible_to(request.user).with_head().select_related("node", "enterprise")
+    filterset = HouseholdFilter(request.GET or None, households, user=request.user)
+    unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
+    if unmasked:
+        log_access(request.user, None, "export")
+    rows = filterset.qs.order_by("node__path", "number", "pk")
+    filename = f"困难职工档案-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(roster_workbook(rows, unmasked=unmasked), as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @login_required
