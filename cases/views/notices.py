@@ -29,8 +29,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _require_center_admin(user):
-    """公示 is the center's step: a 中心管理员 role at a township is not enough."""
-    if not (user.has_perm("cases.approve_household") and user.is_center):
+    """公示 is the center's step: a 中心管理员 role at a township is not enough, and a batch is
+    published in the name of the publisher's node, so an account without one cannot publish."""
+    if not (user.has_perm("cases.approve_household") and user.is_center and user.node_id):
         raise PermissionDenied
 
 
