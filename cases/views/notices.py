@@ -221,10 +221,10 @@ def notice_create(request):
 def _render_detail(request, batch, *, objection_form=None, resolve_form=None, resolving=None):
     """The detail page; a bound form that failed is shown in place of its blank one."""
     households = Household.objects.with_head().select_related("node")
-    objections = Objection.objects.select_related("logged_by", "resolved_by")
+    logged = Objection.objects.select_related("logged_by", "resolved_by")
     entries = list(
         batch.entries.order_by("household__node__path", "pk")
-        .prefetch_related(Prefetch("household", queryset=households), Prefetch("objections", queryset=objections))
+        .prefetch_related(Prefetch("household", queryset=households), Prefetch("objections", queryset=logged))
     )
     may_handle = _may_handle_objections(request.user)
     public_no, objections = 0, []
