@@ -34,6 +34,9 @@ def _subtree_totals(nodes):
 @permission_required("network.view_node", raise_exception=True)
 def node_tree(request):
     nodes = _subtree_totals(list(Node.objects.visible_to(request.user).select_related("parent")))
+    # depth-first, siblings by code: the order of the county's own register
+    code_of = {node.pk: node.code for node in nodes}
+    nodes.sort(key=lambda node: [code_of.get(i, "") for i in node.ancestor_ids])
     top_level = min((n.level for n in nodes), default=1)
     return render(request, "network/node_tree.html", {"nodes": nodes, "top_level": top_level})
 

@@ -13,6 +13,8 @@ def navigation(request):
         items.append(("worklist", _("我的待办"), reverse("cases:worklist")))
     if user.has_perm("cases.view_noticebatch"):
         items.append(("notices", _("公示"), reverse("cases:notice_list")))
+    if user.has_perm("cases.view_dibaostandard"):
+        items.append(("standards", _("低保标准"), reverse("cases:standard_list")))
     if user.has_perm("network.view_node"):
         items.append(("network", _("四级网络"), reverse("network:node_tree")))
     if user.has_perm("network.view_user"):
@@ -25,6 +27,8 @@ def navigation(request):
         current = {"worklist": "worklist", "household_list": "cases", "staff_list": "staff"}.get(match.url_name, "")
         if not current and match.url_name and match.url_name.startswith(("notice", "objection")):
             current = "notices"
+        if not current and match.url_name and match.url_name.startswith("standard"):
+            current = "standards"
         current = current or {"network": "network", "cases": "cases", "admin": "admin"}.get(match.namespace, "")
         if match.namespace == "network" and match.url_name.startswith("staff"):
             current = "staff"
