@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,9 @@ from network.models import Enterprise, Node
 
 from .idcard import normalize_id_number
 from .models import Category, Cause, Household, Member, Status, WorkStatus
+
+
+ONLY_THESE = [("", _("全部")), ("true", _("仅这些"))]
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -21,10 +25,10 @@ class HouseholdFilter(django_filters.FilterSet):
     enterprise = django_filters.ModelChoiceFilter(label=_("工作单位"), queryset=Enterprise.objects.none())
     year = django_filters.NumberFilter(label=_("建档年度"), field_name="filed_on", lookup_expr="year")
     not_reviewed = django_filters.BooleanFilter(
-        label=_("本年度未复核"), method="not_reviewed_this_year", widget=django_filters.widgets.BooleanWidget()
+        label=_("本年度未复核"), method="not_reviewed_this_year", widget=forms.Select(choices=ONLY_THESE)
     )
     never_aided = django_filters.BooleanFilter(
-        label=_("从未帮扶过"), method="without_aid", widget=django_filters.widgets.BooleanWidget()
+        label=_("从未帮扶过"), method="without_aid", widget=forms.Select(choices=ONLY_THESE)
     )
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
