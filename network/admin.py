@@ -11,6 +11,8 @@ from .scoping import ScopedQuerySet
 admin.site.site_header = _("工会帮扶 · 后台")
 admin.site.site_title = _("工会帮扶后台")
 admin.site.index_title = _("困难职工援助中心")
+# at 1366x768 the sidebar squeezed the changelists until names and phone numbers wrapped
+admin.site.enable_nav_sidebar = False
 
 
 def _scoped(queryset, user):

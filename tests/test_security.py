@@ -9,7 +9,6 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -23,11 +22,6 @@ from .conftest import PASSWORD, make_user
 
 OFFICE_IP = "10.20.30.40"
 WRONG = "Not-The-Password-1"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # what the test run sets for itself (tests/browser sets DJANGO_ALLOW_ASYNC_UNSAFE) is no part of production

@@ -49,9 +49,3 @@ def log_in(page, username, password):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The live server runs in this process, so it checks passwords with this hasher too."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

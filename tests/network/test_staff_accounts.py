@@ -339,7 +339,9 @@ def test_sibling_township_admin_cannot_open_another_townships_account_in_the_adm
 
 def test_data_entry_clerk_is_refused_every_staff_page(client, colleague, township_reviewer, township):
     client.force_login(colleague)
-    assert client.get(reverse("network:staff_list")).status_code == 403
+    refused = client.get(reverse("network:staff_list"))
+    assert refused.status_code == 403
+    assert "您的角色不能打开这个页面。" in refused.content.decode()
     assert client.get(reverse("network:staff_create")).status_code == 403
     assert client.post(reverse("network:staff_create"), _new_account(township)).status_code == 403
     assert client.get(reverse("network:staff_edit", args=[township_reviewer.pk])).status_code == 403
