@@ -132,6 +132,7 @@ def test_sibling_township_reviewer_gets_404_for_a_node_in_another_township(
     assert client.get(reverse("network:node_detail", args=[sibling_township.pk])).status_code == 200
     refused = client.get(reverse("network:node_detail", args=[township.pk]))
     assert refused.status_code == 404
+    assert "不在您的辖区范围内" in refused.content.decode()
     assert "弥阳镇" not in refused.content.decode()
     assert client.get(reverse("network:node_detail", args=[community.pk])).status_code == 404
 

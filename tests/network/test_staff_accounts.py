@@ -341,7 +341,7 @@ def test_data_entry_clerk_is_refused_every_staff_page(client, colleague, townshi
     client.force_login(colleague)
     refused = client.get(reverse("network:staff_list"))
     assert refused.status_code == 403
-    assert "您的角色不能打开这个页面。" in refused.content.decode()
+    assert "您的角色不能进行此操作" in refused.content.decode()
     assert client.get(reverse("network:staff_create")).status_code == 403
     assert client.post(reverse("network:staff_create"), _new_account(township)).status_code == 403
     assert client.get(reverse("network:staff_edit", args=[township_reviewer.pk])).status_code == 403
