@@ -1,0 +1,638 @@
+"""The back office for dossiers. Every admin is scoped to the user's subtree (ScopedAdminMixin);
+status moves go through cases.services, exactly as on the staff pages; a dossier is saved with its
+members through services.household_save; ID, phone and bank numbers are masked for users without
+cases.view_sensitive, and every admin page that shows them in full is logged (SensitiveAccess)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from network.admin import ScopedAdminMixin, ScopedInlineMixin
+
+from . import services
+from .forms import ExitForm, HouseholdForm, MemberForm, ReasonForm
+from .idcard import mask_id_number, mask_phone
+from .models import (
+    AnnualReview,
+    DibaoStandard,
+    EconomicCheck,
+    HomeVisit,
+    Household,
+    Member,
+    NoticeBatch,
+    NoticeEntry,
+    Objection,
+    Relation,
+    SensitiveAccess,
+    Status,
+    StatusChange,
+)
+from .sensitive import may_unmask
+
+# a dossier is edited only before it enters the workflow or once it is on file (household_save)
+EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
+# the masked stand-in shown instead of each sensitive field to users without cases.view_sensitive
+MASKED = {"id_number": "masked_id_number", "phone": "masked_phone", "bank_account": "masked_bank_account"}
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_id_number}
+ADMIN_CHANNEL = "admin"
+
+
+def _log_reveal(request, household):
+    SensitiveAccess.objects.create(user=request.user, household=household, channel=ADMIN_CHANNEL)
+
+
+def _masked_fields(fields, user):
+    if may_unmask(user):
+        return list(fields)
+    return [MASKED.get(name, name) for name in fields]
+
+
+def _masked_fieldsets(fieldsets, user):
+    if may_unmask(user):
+        return fieldsets
+    return [(title, {**options, "fields": _masked_fields(options["fields"], user)}) for title, options in fieldsets]
+
+
+class MaskedDisplays:
+    """Read-only stand-ins for the sensitive fields, for admins and inlines of members and households."""
+
+    @admin.display(description=_("身份证号"))
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj):
+        return mask_phone(obj.phone)
+
+    @admin.display(description=_("银行账号"))
+    def masked_bank_account(self, obj):
+        return mask_id_number(obj.bank_account)
+
+
+class ReadOnlyPermissions:
+    """An admin or inline that only shows records the services wrote: anyone who may see the
+    dossiers may see them (the role table has no separate view permission for them)."""
+
+    view_permission = "cases.view_household"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.view_permission)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MaskingHistoryHelper(HistoricalRecordContextHelper):
+    """The history's old → new values with choice labels, and sensitive numbers masked unless allowed."""
+
+    def __init__(self, model, record, *, unmasked):
+        super().__init__(model, record)
+        self.unmasked = unmasked
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if field.choices and value not in (None, ""):
+            value = dict(field.flatchoices).get(value, value)
+        if change.field in MASKERS and not self.unmasked:
+            value = MASKERS[change.field](value or "")
+        return value
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """simple_history's pages (who changed what, old and new values) inside the user's subtree.
+
+    Its own views fetch history rows without the admin's queryset and accept a revert by POST;
+    here both answer 404 outside the subtree and history is read-only: a revert would skip the
+    workflow services."""
+
+    object_history_list_template = "admin/cases/object_history_list.html"
+
+    def _scoped_object(self, request, object_id):
+        # ScopedAdminMixin.get_object answers 404 outside the subtree (and for a malformed id)
+        return self.get_object(request, unquote(object_id))
+
+    def _household_of(self, obj):
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self._scoped_object(request, object_id)
+        if may_unmask(request.user):
+            _log_reveal(request, self._household_of(obj))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self._scoped_object(request, object_id)
+        if request.method != "GET":
+            raise PermissionDenied
+        if may_unmask(request.user):
+            _log_reveal(request, self._household_of(obj))
+        request.admin_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskingHistoryHelper(self.model, historical_record, unmasked=may_unmask(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "admin_read_only", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET" and may_unmask(request.user):
+            _log_reveal(request, self._household_of(obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class MemberInlineFormSet(BaseInlineFormSet):
+    """The members of one dossier: one head, each ID number once, no more people than the household size."""
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if issubclass(self.form, MemberForm):
+            kwargs["household"] = self.instance
+        return kwargs
+
+    def kept_forms(self):
+        return [
+            form for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+            and (form.instance.pk or form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors) or not issubclass(self.form, MemberForm):
+            return
+        kept = self.kept_forms()
+        heads = [form for form in kept if form.cleaned_data.get("relation") == Relation.HEAD]
+        if len(heads) != 1:
+            raise forms.ValidationError(_t("每份档案必须有且只有一位户主。"))
+        seen = set()
+        for form in kept:
+            number = form.cleaned_data.get("id_number")
+            if number in seen:
+                raise forms.ValidationError(_t("同一身份证号在本档案中填写了两次。"))
+            seen.add(number)
+        size = self.instance.household_size
+        if size and size < len(kept):
+            raise forms.ValidationError(
+                _t("家庭人口（%(size)s）少于登记的人数（%(count)s）。") % {"size": size, "count": len(kept)}
+            )
+
+
+class MemberInline(MaskedDisplays, ScopedInlineMixin, admin.TabularInline):
+    model = Member
+    form = MemberForm
+    formset = MemberInlineFormSet
+    fields = ["relation", "name", "id_number", "birth_date", "sex", "health", "work_status", "monthly_income", "phone"]
+    extra = 1
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None else 1
+
+    def _editable(self, request, obj):
+        # who may not see the numbers may not edit them; members move with an editable dossier only
+        return may_unmask(request.user) and (obj is None or obj.status in EDITABLE_STATUSES)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("cases.view_household") or super().has_view_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        return _masked_fields(super().get_fields(request, obj), request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        masked = [name for name in self.get_fields(request, obj) if name in MASKED.values()]
+        return [*super().get_readonly_fields(request, obj), *masked]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if not (self.has_change_permission(request, obj) or self.has_add_permission(request, obj)):
+            kwargs["form"] = forms.ModelForm
+        return super().get_formset(request, obj, **kwargs)
+
+
+class HomeVisitInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularInline):
+    model = HomeVisit
+    fields = ["visited_on", "visitors", "findings", "recorded_by", "recorded_at"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "household")
+
+
+class EconomicCheckInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularInline):
+    model = EconomicCheck
+    fields = ["requested_on", "requested_by", "request_note", "result_on", "passed", "result"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("requested_by", "household")
+
+
+class StatusChangeInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularInline):
+    model = StatusChange
+    fields = ["at", "action", "from_status", "to_status", "actor", "opinion"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "household")
+
+
+class HouseholdAdminForm(HouseholdForm):
+    """The staff pages' dossier form. For an on-file dossier the category is shown, not edited: it
+    changes only through the annual review."""
+
+    def save(self, commit=True):
+        if "category" not in self.fields:
+            self.cleaned_data["category"] = self.instance.category
+        return super().save(commit)
+
+
+@admin.register(Household)
+class HouseholdAdmin(MaskedDisplays, ScopedHistoryAdmin):
+    list_display = [
+        "number", "head", "head_id", "node", "category", "status", "per_capita_monthly_income", "filed_on",
+    ]
+    list_display_links = ["number", "head"]
+    # the unit is on the change page: at 1366 wide one more column squeezed names and dates into two lines
+    list_select_related = ["node"]
+    list_filter = ["status", "category", "primary_cause", "hukou_type", "node"]
+    date_hierarchy = "filed_on"
+    search_fields = ["number", "members__name", "members__id_number", "members__name_initials"]
+    search_help_text = _("按档案编号、姓名、身份证号或姓名拼音首字母（如 zzq）查找。")
+    autocomplete_fields = ["enterprise"]
+    form = HouseholdAdminForm
+    inlines = [MemberInline, HomeVisitInline, EconomicCheckInline, StatusChangeInline]
+    actions = ["approve_selected", "return_selected", "exit_selected"]
+    fieldsets = [
+        (None, {"fields": ["number", "status", "node", "enterprise", "employer_name", "filed_on"]}),
+        (_("困难认定"), {"fields": [
+            "category", "proposed_category", "accident_reason", "category_note", "primary_cause", "secondary_causes",
+        ]}),
+        (_("家庭情况"), {"fields": [
+            "hukou_type", "household_size", "address", "phone", "housing_type", "housing_area",
+            "medical_insurance", "pension", "dibao_status", "single_parent", "zero_employment",
+        ]}),
+        (_("收入与支出"), {"fields": [
+            "other_annual_income", "medical_expense", "education_expense", "other_rigid_expense",
+            "annual_income", "per_capita_monthly_income", "dibao_standard_monthly",
+        ]}),
+        (_("帮扶账户"), {"fields": ["bank_name", "bank_account"]}),
+        (_("录入与流程"), {"fields": [
+            "created_by", "created_at", "approved_at", "exit_reason", "exited_at", "last_aided_at", "remarks",
+        ]}),
+    ]
+    # computed by household_recompute or written by the workflow services, never typed in
+    readonly_fields = [
+        "number", "status", "proposed_category", "category_note", "annual_income", "per_capita_monthly_income",
+        "dibao_standard_monthly", "created_by", "created_at", "approved_at", "exit_reason", "exited_at",
+        "last_aided_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_head()
+
+    @admin.display(description=_("户主"), ordering="head_name")
+    def head(self, obj):
+        return obj.head_name
+
+    @admin.display(description=_("户主身份证号"))
+    def head_id(self, obj):
+        # the list is masked for everyone: a list would reveal many dossiers at once, unlogged
+        return mask_id_number(obj.head_id_number or "")
+
+    @admin.display(description=_("次要致困原因"))
+    def secondary_cause_names(self, obj):
+        return "、".join(str(label) for label in obj.secondary_cause_labels)
+
+    # --- who may do what -------------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None and obj.status not in EDITABLE_STATUSES:
+            return False
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        # a draft entered by mistake may be deleted by the center; anything further is exited, not deleted
+        if not (request.user.is_center and request.user.has_perm("cases.approve_household")):
+            return False
+        return obj is None or obj.status == Status.DRAFT
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("cases.approve_household")
+
+    def has_return_permission(self, request):
+        return request.user.has_perm("cases.review_household") or request.user.has_perm("cases.approve_household")
+
+    def has_exit_permission(self, request):
+        return request.user.has_perm("cases.review_household")
+
+    def get_actions(self, request):
+        # the bulk delete would skip the per-dossier "drafts only" rule
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # the members go with their dossier; the member admin itself is read-only
+        perms_needed.discard(Member._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    # --- the form ----------------------------------------------------------------------------
+
+    def _editable(self, request, obj):
+        if getattr(request, "admin_read_only", False):
+            return False
+        return self.has_add_permission(request) if obj is None else self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._editable(request, obj):
+            fieldsets = [
+                (title, {**options, "fields": [
+                    "secondary_cause_names" if name == "secondary_causes" else name for name in options["fields"]
+                ]})
+                for title, options in fieldsets
+            ]
+        return _masked_fieldsets(fieldsets, request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status == Status.APPROVED:
+            readonly.append("category")
+        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        extra = [name for name in shown if name in MASKED.values() or name == "secondary_cause_names"]
+        return list(dict.fromkeys([*readonly, *extra]))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self._editable(request, obj):
+            kwargs["form"] = forms.ModelForm
+            return super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change, **kwargs)
+
+        class RequestBoundForm(form_class):
+            def __init__(self, *args, **inner):
+                inner.setdefault("user", request.user)
+                super().__init__(*args, **inner)
+
+        return RequestBoundForm
+
+    def save_model(self, request, obj, form, change):
+        # saved in save_related, together with its members, by services.household_save
+        pass
+
+    def save_related(self, request, form, formsets, change):
+        household = form.instance
+        members = None
+        for formset in formsets:
+            formset.save(commit=False)  # records what changed for the admin's change message
+            if formset.model is Member and issubclass(formset.form, MemberForm):
+                members = [form.instance for form in formset.kept_forms()]
+        if members is None:
+            members = list(household.members.all()) if household.pk else []
+        services.household_save(household=household, members=members, actor=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as error:
+            # the service refused (e.g. a member entered another dossier meanwhile): nothing was saved
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # --- workflow actions --------------------------------------------------------------------
+
+    def _run(self, request, queryset, move, done_message):
+        """Applies ``move`` to each selected dossier; a refused one is left as it was and its
+        refusal is shown with the service's own message."""
+        done = 0
+        for household in queryset:
+            try:
+                move(household)
+            except services.WorkflowError as error:
+                for message in error.messages:
+                    self.message_user(
+                        request, _t("%(household)s：%(message)s") % {"household": _label(household), "message": message},
+                        messages.ERROR,
+                    )
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    def _confirm(self, request, queryset, form, action, title, intro):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "intro": intro,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "opts": self.opts,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/cases/household/action_confirmation.html", context)
+
+    @admin.action(description=_("审批通过"), permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        self._run(
+            request, queryset,
+            lambda household: services.household_approve(household=household, actor=request.user),
+            _t("已审批通过 %(count)d 份档案，已编号在档。"),
+        )
+
+    @admin.action(description=_("退回"), permissions=["return"])
+    def return_selected(self, request, queryset):
+        form = ReasonForm(request.POST if "post" in request.POST else None)
+        if not form.is_valid():
+            return self._confirm(
+                request, queryset, form, "return_selected", _t("退回档案"),
+                _t("以下档案将退回草稿，由录入人员修改后重新提交。请填写退回理由："),
+            )
+        reason = form.cleaned_data["reason"]
+        self._run(
+            request, queryset,
+            lambda household: services.household_return(household=household, actor=request.user, reason=reason),
+            _t("已退回 %(count)d 份档案。"),
+        )
+
+    @admin.action(description=_("退出"), permissions=["exit"])
+    def exit_selected(self, request, queryset):
+        form = ExitForm(request.POST if "post" in request.POST else None)
+        if not form.is_valid():
+            return self._confirm(
+                request, queryset, form, "exit_selected", _t("档案退出"),
+                _t("以下在档家庭将退出档案，家庭成员不再计入有效档案。请选择退出原因："),
+            )
+        self._run(
+            request, queryset,
+            lambda household: services.household_exit(household=household, actor=request.user, **form.cleaned_data),
+            _t("已退出 %(count)d 份档案。"),
+        )
+
+
+def _label(household):
+    """How a dossier is named in messages: the head's name and its number (or its id while it has none)."""
+    reference = household.number or "#%d" % household.pk
+    name = getattr(household, "head_name", None)
+    return "%s（%s）" % (name, reference) if name else reference
+
+
+@admin.register(Member)
+class MemberAdmin(MaskedDisplays, ReadOnlyPermissions, ScopedHistoryAdmin):
+    """Members are edited with their dossier (so it is recomputed); here: search and history."""
+
+    view_permission = "cases.view_member"
+    list_display = ["name", "relation", "masked_id_number", "household", "work_status", "in_active_dossier"]
+    list_select_related = ["household"]
+    list_filter = ["relation", "in_active_dossier", "work_status"]
+    search_fields = ["name", "name_initials", "id_number", "household__number"]
+    fields = [
+        "household", "relation", "name", "id_number", "birth_date", "sex", "ethnicity", "political_status",
+        "marital_status", "health", "disease", "disability", "work_status", "model_worker", "monthly_income",
+        "phone", "school", "grade", "enrolment_year", "in_active_dossier",
+    ]
+
+    def _household_of(self, obj):
+        return obj.household
+
+    def get_fields(self, request, obj=None):
+        return _masked_fields(super().get_fields(request, obj), request.user)
+
+
+@admin.register(DibaoStandard)
+class DibaoStandardAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "node", "urban_monthly", "rural_monthly", "note"]
+    list_filter = ["year", "node"]
+    list_select_related = ["node"]
+    fields = ["node", "year", "urban_monthly", "rural_monthly", "note"]
+
+
+class NoticeEntryInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularInline):
+    model = NoticeEntry
+    fields = ["household", "head", "status", "objection_count"]
+    readonly_fields = ["head", "status", "objection_count"]
+    extra = 0
+
+    def get_queryset(self, request):
+        head = Member.objects.filter(household=OuterRef("household"), relation=Relation.HEAD)
+        return (
+            super().get_queryset(request).select_related("household", "batch")
+            .annotate(head_name=Subquery(head.values("name")[:1]), objection_total=Count("objections"))
+        )
+
+    @admin.display(description=_("户主"))
+    def head(self, entry):
+        return entry.head_name
+
+    @admin.display(description=_("档案状态"))
+    def status(self, entry):
+        return entry.household.get_status_display()
+
+    @admin.display(description=_("异议"))
+    def objection_count(self, entry):
+        return entry.objection_total
+
+
+@admin.register(NoticeBatch)
+class NoticeBatchAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin):
+    """Notices are published on the staff pages (services.notice_publish moves the dossiers); here
+    they are read: the list of dossiers and every objection with its resolution."""
+
+    view_permission = "cases.view_noticebatch"
+    list_display = ["title", "node", "starts_on", "ends_on", "entry_count", "objection_count", "created_by"]
+    list_filter = ["node"]
+    list_select_related = ["node", "created_by"]
+    date_hierarchy = "starts_on"
+    search_fields = ["title"]
+    fields = ["title", "node", "starts_on", "ends_on", "place", "created_by", "created_at", "objection_list"]
+    readonly_fields = ["objection_list"]
+    inlines = [NoticeEntryInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            entry_total=Count("entries", distinct=True), objection_total=Count("entries__objections", distinct=True)
+        )
+
+    @admin.display(description=_("公示户数"), ordering="entry_total")
+    def entry_count(self, batch):
+        return batch.entry_total
+
+    @admin.display(description=_("异议数"), ordering="objection_total")
+    def objection_count(self, batch):
+        return batch.objection_total
+
+    @admin.display(description=_("公示异议"))
+    def objection_list(self, batch):
+        objections = Objection.objects.filter(entry__batch=batch).select_related("entry__household", "resolved_by")
+        if not objections:
+            return _t("无异议。")
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}（{}）：{} —— {}</li>",
+                ((o.entry.household, o.received_on, o.content, _resolution(o)) for o in objections),
+            ),
+        )
+
+
+def _resolution(objection):
+    if not objection.is_resolved:
+        return _t("尚未处理")
+    verdict = _t("异议成立") if objection.upheld else _t("异议不成立")
+    return "%s：%s（%s）" % (verdict, objection.resolution, objection.resolved_by)
+
+
+@admin.register(AnnualReview)
+class AnnualReviewAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin):
+    """Annual reviews are made on the staff pages (services.household_annual_review); here they are read."""
+
+    list_display = ["household", "year", "outcome", "category", "reviewer", "reviewed_at"]
+    list_filter = ["year", "outcome", "category"]
+    list_select_related = ["household", "reviewer"]
+    search_fields = ["household__number", "household__members__name"]
+
+
+@admin.register(SensitiveAccess)
+class SensitiveAccessAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin):
+    """Who saw full ID and phone numbers: read by those who supervise the dossiers of their subtree."""
+
+    view_permission = "cases.approve_household"
+    list_display = ["at", "user", "household", "channel"]
+    list_filter = ["channel"]
+    list_select_related = ["user", "household"]
+    date_hierarchy = "at"
+    search_fields = ["user__username", "user__name", "household__number"]
