@@ -15,6 +15,7 @@ from .models import (
     Household,
     Member,
     Relation,
+    Status,
 )
 from .services import member_in_other_active_dossier
 
@@ -66,7 +67,7 @@ class HouseholdForm(forms.ModelForm):
     @property
     def sections(self):
         """The bound fields of each part of the page, in the order of the paper form."""
-        return {key: [self[name] for name in names] for key, names in self.SECTIONS.items()}
+        return {key: [self[name] for name in names if name in self.fields] for key, names in self.SECTIONS.items()}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +77,9 @@ class HouseholdForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["secondary_causes"] = self.instance.secondary_cause_list
             self.initial["category"] = Category.ACCIDENT if self.instance.category == Category.ACCIDENT else ""
+        if self.instance.pk and self.instance.status != Status.DRAFT:
+            # once the center has confirmed the category only the workflow changes it (annual review)
+            del self.fields["category"]
         if not self.instance.pk and not self.is_bound and user.node_id:
             self.initial.setdefault("node", user.node_id)
         for name in ("other_annual_income", "medical_expense", "education_expense", "other_rigid_expense"):
@@ -111,7 +115,8 @@ class HouseholdForm(forms.ModelForm):
     def save(self, commit=True):
         household = super().save(commit=False)
         household.secondary_causes = ",".join(self.cleaned_data["secondary_causes"])
-        household.category = self.cleaned_data["category"] or household.proposed_category
+        if "category" in self.fields:
+            household.category = self.cleaned_data["category"] or household.proposed_category
         return household
 
 

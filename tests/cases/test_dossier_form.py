@@ -166,3 +166,17 @@ def test_the_form_offers_the_standards_for_the_live_computation(client, communit
     client.force_login(community_clerk)
     page = client.get(reverse("cases:household_create")).content.decode()
     assert 'id="dibao-standards"' in page and '"700.00"' in page and "calc-per-capita" in page
+
+
+def test_editing_an_on_file_dossier_keeps_its_confirmed_category(client, community_clerk, community, standard):
+    household = make_household(community, community_clerk, status=Status.APPROVED, category=Category.RELATIVE,
+                               head_id=HEAD_ID)
+    Household.objects.filter(pk=household.pk).update(proposed_category=Category.DEEP)  # incomes changed since
+    client.force_login(community_clerk)
+    data = dossier_post(community, **{"h-household_size": "1", "h-address": "弥勒县新址1号"})
+    data["head-id_number"] = HEAD_ID
+    response = client.post(reverse("cases:household_edit", args=[household.pk]), data)
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.address == "弥勒县新址1号"
+    assert household.category == Category.RELATIVE
