@@ -267,16 +267,6 @@ class StatusChangeInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularIn
         return super().get_queryset(request).select_related("actor", "household")
 
 
-class HouseholdAdminForm(HouseholdForm):
-    """The staff pages' dossier form. For an on-file dossier the category is shown, not edited: it
-    changes only through the annual review."""
-
-    def save(self, commit=True):
-        if "category" not in self.fields:
-            self.cleaned_data["category"] = self.instance.category
-        return super().save(commit)
-
-
 @admin.register(Household)
 class HouseholdAdmin(MaskedDisplays, ScopedHistoryAdmin):
     list_display = [
@@ -290,7 +280,8 @@ class HouseholdAdmin(MaskedDisplays, ScopedHistoryAdmin):
     search_fields = ["number", "members__name", "members__id_number", "members__name_initials"]
     search_help_text = _("按档案编号、姓名、身份证号或姓名拼音首字母（如 zzq）查找。")
     autocomplete_fields = ["enterprise"]
-    form = HouseholdAdminForm
+    # the staff pages' form: for an on-file dossier it leaves the confirmed category alone
+    form = HouseholdForm
     inlines = [MemberInline, HomeVisitInline, EconomicCheckInline, StatusChangeInline]
     actions = ["approve_selected", "return_selected", "exit_selected"]
     fieldsets = [

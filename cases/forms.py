@@ -79,9 +79,9 @@ class HouseholdForm(forms.ModelForm):
             self.initial["category"] = Category.ACCIDENT if self.instance.category == Category.ACCIDENT else ""
         if self.instance.pk and self.instance.status != Status.DRAFT:
             # once the center has confirmed the category only the workflow changes it (annual review)
-            del self.fields["category"]
+            self.fields.pop("category", None)
         if not self.instance.pk and not self.is_bound and user.node_id:
-            self.initial.setdefault("node", user.node_id)
+            self.initial["node"] = self.initial.get("node") or user.node_id
         for name in ("other_annual_income", "medical_expense", "education_expense", "other_rigid_expense"):
             self.fields[name].widget.attrs.update({"step": "0.01", "min": "0", "data-calc": name})
         self.fields["household_size"].widget.attrs.update({"min": "1", "data-calc": "household_size"})
@@ -170,12 +170,16 @@ class HeadForm(MemberForm):
         return super().save(commit)
 
 
+# a blank first choice, so that an untouched member row counts as unchanged and is ignored
+MEMBER_RELATIONS = [("", "---------")] + [c for c in Relation.choices if c[0] != Relation.HEAD]
+
+
 class BaseMemberFormSet(BaseModelFormSet):
     def __init__(self, *args, household=None, **kwargs):
         self.household = household
         super().__init__(*args, **kwargs)
         for form in self.forms:
-            form.fields["relation"].choices = [c for c in Relation.choices if c[0] != Relation.HEAD]
+            form.fields["relation"].choices = MEMBER_RELATIONS
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "household": self.household}
@@ -183,7 +187,7 @@ class BaseMemberFormSet(BaseModelFormSet):
     @property
     def empty_form(self):
         form = super().empty_form
-        form.fields["relation"].choices = [c for c in Relation.choices if c[0] != Relation.HEAD]
+        form.fields["relation"].choices = MEMBER_RELATIONS
         return form
 
 
@@ -254,7 +258,7 @@ class ReasonForm(forms.Form):
 
 class PreliminaryReviewForm(OpinionForm):
     visited_on = forms.DateField(label=_("入户调查日期"), initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     visitors = forms.CharField(label=_("走访人员"), max_length=100)
     findings = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -286,7 +290,7 @@ class EconomicCheckResultForm(forms.Form):
                                     coerce=lambda v: v == "1")
     result = forms.CharField(label=_("核对结果"), widget=forms.Textarea(attrs={"rows": 2}))
     result_on = forms.DateField(label=_("结果日期"), initial=timezone.localdate,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class AnnualReviewForm(OpinionForm):

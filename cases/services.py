@@ -76,7 +76,7 @@ def _require_township_or_above(actor):
 
 
 def _locked(household):
-    """The dossier row, locked for the rest of the transaction, in the actor's scope or not at all."""
+    """The dossier row, fresh and locked for the rest of the transaction (callers fetched it in scope)."""
     return Household.objects.select_for_update().get(pk=household.pk)
 
 
@@ -336,6 +336,7 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
     _require_township_or_above(actor)
     household = _locked(household)
     _require_status(household, Status.APPROVED)
+    _require(outcome in AnnualReviewOutcome.values, _("请选择复核结论。"))
     _require(not household.annual_reviews.filter(year=year).exists(),
              _("%(year)s年度已复核过该档案。") % {"year": year})
     if outcome == AnnualReviewOutcome.CHANGE:

@@ -160,13 +160,16 @@ def detail_page(request, pk, bound=None, status=200):
     members = sorted(household.members.all(), key=lambda m: (m.relation != Relation.HEAD, m.pk))
     open_check = next((c for c in household.economic_checks.all() if c.result_on is None), None)
     forms = {
-        "opinion": OpinionForm(),
-        "reason": ReasonForm(),
-        "preliminary": PreliminaryReviewForm(),
-        "center": CenterReviewForm(household=household),
-        "check_result": EconomicCheckResultForm(),
-        "annual": AnnualReviewForm(),
-        "exit": ExitForm(),
+        "submit": OpinionForm(auto_id="submit_%s"),
+        "preliminary": PreliminaryReviewForm(auto_id="preliminary_%s"),
+        "center": CenterReviewForm(household=household, auto_id="center_%s"),
+        "economic_check": OpinionForm(auto_id="check_%s"),
+        "check_result": EconomicCheckResultForm(auto_id="check_result_%s"),
+        "approve": OpinionForm(auto_id="approve_%s"),
+        "annual": AnnualReviewForm(auto_id="annual_%s"),
+        "exit": ExitForm(auto_id="exit_%s"),
+        "return": ReasonForm(auto_id="return_%s"),
+        "reopen": ReasonForm(auto_id="reopen_%s"),
         **(bound or {}),
     }
     context = {

@@ -51,9 +51,9 @@ def workflow_action(form_name):
     return decorator
 
 
-@workflow_action("opinion")
+@workflow_action("submit")
 def submit(request, household):
-    form = OpinionForm(request.POST)
+    form = OpinionForm(request.POST, auto_id="submit_%s")
     if form.is_valid():
         services.household_submit(household=household, actor=request.user, opinion=form.cleaned_data["opinion"])
     return form, _("档案已提交初审。")
@@ -61,7 +61,7 @@ def submit(request, household):
 
 @workflow_action("preliminary")
 def preliminary_review(request, household):
-    form = PreliminaryReviewForm(request.POST)
+    form = PreliminaryReviewForm(request.POST, auto_id="preliminary_%s")
     if form.is_valid():
         services.household_preliminary_pass(household=household, actor=request.user, **form.cleaned_data)
     return form, _("初审通过，已报县援助分中心审核。")
@@ -69,15 +69,15 @@ def preliminary_review(request, household):
 
 @workflow_action("center")
 def center_review(request, household):
-    form = CenterReviewForm(request.POST, household=household)
+    form = CenterReviewForm(request.POST, auto_id="center_%s", household=household)
     if form.is_valid():
         services.household_center_pass(household=household, actor=request.user, **form.cleaned_data)
     return form, _("中心审核通过，可列入公示。")
 
 
-@workflow_action("opinion")
+@workflow_action("economic_check")
 def economic_check(request, household):
-    form = OpinionForm(request.POST)
+    form = OpinionForm(request.POST, auto_id="check_%s")
     if form.is_valid():
         services.economic_check_request(household=household, actor=request.user, note=form.cleaned_data["opinion"])
     return form, _("已登记民政核对申请。")
@@ -86,23 +86,23 @@ def economic_check(request, household):
 @workflow_action("check_result")
 def economic_check_result(request, household, check_pk):
     check = get_visible_or_404(EconomicCheck.objects.filter(household=household), request.user, pk=check_pk)
-    form = EconomicCheckResultForm(request.POST)
+    form = EconomicCheckResultForm(request.POST, auto_id="check_result_%s")
     if form.is_valid():
         services.economic_check_result(check=check, actor=request.user, **form.cleaned_data)
     return form, _("已登记民政核对结果。")
 
 
-@workflow_action("reason")
+@workflow_action("return")
 def return_to_draft(request, household):
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, auto_id="return_%s")
     if form.is_valid():
         services.household_return(household=household, actor=request.user, reason=form.cleaned_data["reason"])
     return form, _("档案已退回修改。")
 
 
-@workflow_action("opinion")
+@workflow_action("approve")
 def approve(request, household):
-    form = OpinionForm(request.POST)
+    form = OpinionForm(request.POST, auto_id="approve_%s")
     if form.is_valid():
         services.household_approve(household=household, actor=request.user, opinion=form.cleaned_data["opinion"])
         household.refresh_from_db()
@@ -112,7 +112,7 @@ def approve(request, household):
 
 @workflow_action("annual")
 def annual_review(request, household):
-    form = AnnualReviewForm(request.POST)
+    form = AnnualReviewForm(request.POST, auto_id="annual_%s")
     if form.is_valid():
         services.household_annual_review(household=household, actor=request.user, **form.cleaned_data)
     return form, _("年度复核已记录。")
@@ -120,15 +120,15 @@ def annual_review(request, household):
 
 @workflow_action("exit")
 def exit_household(request, household):
-    form = ExitForm(request.POST)
+    form = ExitForm(request.POST, auto_id="exit_%s")
     if form.is_valid():
         services.household_exit(household=household, actor=request.user, **form.cleaned_data)
     return form, _("档案已退出。")
 
 
-@workflow_action("reason")
+@workflow_action("reopen")
 def reopen(request, household):
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, auto_id="reopen_%s")
     if form.is_valid():
         services.household_reopen(household=household, actor=request.user, reason=form.cleaned_data["reason"])
     return form, _("档案已重新启用（返困），请更新信息后提交。")

@@ -151,10 +151,6 @@ def test_a_dossier_travels_from_the_clerk_to_the_centers_approval(page, county):
     page.screenshot(path=SCREENSHOT, full_page=True)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cases.forms.BaseMemberFormSet drops the blank choice of 与户主关系, so the browser sends 配偶 for "
-    "the untouched blank member row; the row counts as changed and its empty name and ID number fail"
-))
 def test_a_household_of_one_saves_with_the_blank_member_row_left_untouched(page, county):
     log_in(page, "ranweng_clerk", PASSWORD)
     page.goto(reverse("cases:household_create"))
@@ -169,10 +165,6 @@ def test_a_household_of_one_saves_with_the_blank_member_row_left_untouched(page,
     assert Household.objects.get().members.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cases.forms.PreliminaryReviewForm and EconomicCheckResultForm render their date's initial value in the "
-    "zh-hans input format (2026/03/02), which an <input type=date> cannot show: the field starts empty"
-))
 def test_the_first_review_form_starts_with_todays_date(page, county):
     household = make_household(county["community"], county["clerk"], status=Status.SUBMITTED)
     log_in(page, "miyang_reviewer", PASSWORD)
