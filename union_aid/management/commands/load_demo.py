@@ -25,6 +25,7 @@ from cases.models import (
     Member,
     Relation,
     Status,
+    StatusChange,
     WorkStatus,
 )
 from cases.services import household_recompute
@@ -134,9 +135,7 @@ class Command(BaseCommand):
                 members.append(Member(
                     relation=relation, name=name, id_number=id_number, birth_date=birth,
                     sex="M" if int(id_number[16]) % 2 else "F", monthly_income=income,
-                    work_status=(WorkStatus.STUDENT if relation == Relation.CHILD else
-                                 rng.choice([WorkStatus.LAID_OFF, WorkStatus.UNEMPLOYED, WorkStatus.EMPLOYED,
-                                             WorkStatus.SICK_LEAVE, WorkStatus.MIGRANT])),
+                    work_status=self._work_status(rng, relation, birth, today),
                     in_active_dossier=status != Status.EXITED,
                 ))
             household_recompute(household, members)
@@ -158,6 +157,11 @@ class Command(BaseCommand):
             for member in members:
                 member.household = household
                 member.save()
+            if status != Status.DRAFT:
+                StatusChange.objects.create(
+                    household=household, action="演示数据导入", from_status=Status.DRAFT, to_status=status,
+                    actor=clerk, opinion="纸质档案录入系统（演示数据）",
+                )
             created += 1
         from cases.models import DossierSequence
 
@@ -171,6 +175,15 @@ class Command(BaseCommand):
     def _name(self, rng, surname=None):
         surname = surname or rng.choice(self.SURNAMES)
         return surname + "".join(rng.choice(self.GIVEN) for _ in range(rng.choice([1, 2])))
+
+    def _work_status(self, rng, relation, birth, today):
+        age = (today - birth).days // 365
+        if relation == Relation.CHILD and age < 7:
+            return WorkStatus.PRESCHOOL
+        if relation == Relation.CHILD and age < 23:
+            return WorkStatus.STUDENT
+        return rng.choice([WorkStatus.LAID_OFF, WorkStatus.UNEMPLOYED, WorkStatus.EMPLOYED, WorkStatus.SICK_LEAVE,
+                           WorkStatus.MIGRANT])
 
     def _id_number(self, rng, birth, used):
         while True:
