@@ -9,7 +9,6 @@ from network.models import Enterprise, Node
 from .idcard import normalize_id_number
 from .models import Category, Cause, Household, Member, Status, WorkStatus
 
-
 ONLY_THESE = [("", _("全部")), ("true", _("仅这些"))]
 
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
@@ -14,6 +16,7 @@ from .models import (
     ExitReason,
     Household,
     Member,
+    NoticeBatch,
     Relation,
     Status,
 )
@@ -316,7 +319,94 @@ class ExitForm(OpinionForm):
     reason = forms.ChoiceField(label=_("退出原因"), choices=ExitReason.choices)
 
 
+NOTICE_DAYS = 7
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label=_("公示标题"), max_length=120)
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DATE_INPUT)
+    ends_on = forms.DateField(
+        label=_("公示截止日期"), widget=DATE_INPUT,
+        help_text=_("默认公示7天（含开始当天）。"),
+    )
+    place = forms.CharField(
+        label=_("公示地点"), max_length=120, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("如：县总工会公示栏、各乡镇工会公示栏")}),
+    )
+    households = forms.ModelMultipleChoiceField(
+        label=_("列入公示的档案"), queryset=Household.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少选择一份待公示的档案。"),
+            "invalid_choice": _("所选档案不在待公示名单中，请刷新页面后重新选择。"),
+            "invalid_pk_value": _("所选档案不在待公示名单中，请刷新页面后重新选择。"),
+        },
+    )
+
+    def __init__(self, *args, candidates, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["households"].queryset = candidates
+        today = timezone.localdate()
+        batches_this_year = NoticeBatch.objects.visible_to(user).filter(starts_on__year=today.year).count()
+        self.fields["title"].initial = _("%(year)s年第%(n)s批困难职工建档公示") % {
+            "year": today.year, "n": batches_this_year + 1,
+        }
+        self.fields["starts_on"].initial = today
+        self.fields["ends_on"].initial = today + datetime.timedelta(days=NOTICE_DAYS - 1)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("公示截止日期不能早于开始日期。"))
+        return cleaned
+
+
+class ObjectionForm(forms.Form):
+    entry = forms.TypedChoiceField(
+        label=_("被提出异议的档案"), coerce=int,
+        error_messages={"required": _("请选择被提出异议的档案。"),
+                        "invalid_choice": _("该档案已不在公示中，不能登记异议。")},
+    )
+    received_on = forms.DateField(label=_("收到日期"), widget=DATE_INPUT)
+    content = forms.CharField(
+        label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("反映人、反映方式和所反映的情况。"),
+        error_messages={"required": _("请填写异议内容。")},
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = {entry.pk: entry for entry in entries if entry.household.status == Status.IN_NOTICE}
+        self.fields["entry"].choices = [("", "—")] + [
+            (pk, f"{entry.household.head_name or '—'}（{entry.household.node.name}）")
+            for pk, entry in self.entries.items()
+        ]
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError(_("收到日期不能晚于今天。"))
+        return received_on
+
+
+class ObjectionResolveForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("核查结论"), widget=forms.RadioSelect, coerce=lambda value: value == "1",
+        choices=[("0", _("异议不成立，继续公示")), ("1", _("异议成立，档案退回修改"))],
+        error_messages={"required": _("请选择异议是否成立。")},
+    )
+    resolution = forms.CharField(
+        label=_("核查处理意见"), widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写核查处理意见。")},
+    )
+
+
 class DibaoStandardForm(forms.ModelForm):
+    """A 低保 standard, with every refusal in Chinese beside its field: the model's unique and check
+    constraints would otherwise answer at the top of the form."""
+
     class Meta:
         model = DibaoStandard
         fields = ["node", "year", "urban_monthly", "rural_monthly", "note"]
@@ -324,3 +414,39 @@ class DibaoStandardForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["node"].queryset = Node.objects.visible_to(user).filter(level__lte=2)
+        if not self.instance.pk and not self.is_bound:
+            self.initial["node"] = self.initial.get("node") or user.node_id
+            self.initial["year"] = self.initial.get("year") or timezone.localdate().year
+        for name in ("urban_monthly", "rural_monthly"):
+            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0.01"})
+        self.fields["node"].error_messages["invalid_choice"] = _("请在您管辖范围内的县或乡镇（系统）中选择。")
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        latest = timezone.localdate().year + 1
+        if not 2000 <= year <= latest:
+            raise forms.ValidationError(_("年度应在2000年至%(latest)s年之间。") % {"latest": latest})
+        return year
+
+    def _positive(self, name):
+        amount = self.cleaned_data[name]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("低保标准必须大于0元。"))
+        return amount
+
+    def clean_urban_monthly(self):
+        return self._positive("urban_monthly")
+
+    def clean_rural_monthly(self):
+        return self._positive("rural_monthly")
+
+    def clean(self):
+        cleaned = super().clean()
+        node, year = cleaned.get("node"), cleaned.get("year")
+        if node and year:
+            taken = DibaoStandard.objects.filter(node=node, year=year).exclude(pk=self.instance.pk)
+            if taken.exists():
+                # the field error also keeps the unique constraint from repeating it above the form
+                self.add_error("year", _("“%(node)s”%(year)s年的低保标准已经设置，请修改原有的标准。")
+                               % {"node": node.name, "year": year})
+        return cleaned

@@ -1,11 +1,7 @@
 """公示 (public notice) batches with their objections, and the 低保 standards.
 
-The forms of these pages live here, beside the only views that use them; writes go through
-cases.services, which checks roles and statuses and writes the StatusChange entries."""
+Writes go through cases.services, which checks roles and statuses and writes the StatusChange entries."""
 
-import datetime
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
@@ -13,19 +9,15 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from network.scoping import get_visible_or_404, node_in_scope
 
 from .. import services
-from ..forms import DibaoStandardForm
+from ..forms import DibaoStandardForm, NoticeForm, ObjectionForm, ObjectionResolveForm
 from ..idcard import mask_id_number
 from ..models import DibaoStandard, Household, NoticeBatch, Objection, Status
 from ..services import WorkflowError
-
-NOTICE_DAYS = 7
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _require_center_admin(user):
@@ -37,133 +29,6 @@ def _require_center_admin(user):
 
 def _may_handle_objections(user):
     return user.has_perm("cases.approve_household") and user.is_center
-
-
-# --- forms -------------------------------------------------------------------------------------
-
-
-class NoticeForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("公示标题"), max_length=120)
-    starts_on = forms.DateField(label=gettext_lazy("公示开始日期"), widget=DATE_INPUT)
-    ends_on = forms.DateField(
-        label=gettext_lazy("公示截止日期"), widget=DATE_INPUT,
-        help_text=gettext_lazy("默认公示7天（含开始当天）。"),
-    )
-    place = forms.CharField(
-        label=gettext_lazy("公示地点"), max_length=120, required=False,
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：县总工会公示栏、各乡镇工会公示栏")}),
-    )
-    households = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("列入公示的档案"), queryset=Household.objects.none(), widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "required": gettext_lazy("请至少选择一份待公示的档案。"),
-            "invalid_choice": gettext_lazy("所选档案不在待公示名单中，请刷新页面后重新选择。"),
-            "invalid_pk_value": gettext_lazy("所选档案不在待公示名单中，请刷新页面后重新选择。"),
-        },
-    )
-
-    def __init__(self, *args, candidates, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["households"].queryset = candidates
-        today = timezone.localdate()
-        batches_this_year = NoticeBatch.objects.visible_to(user).filter(starts_on__year=today.year).count()
-        self.fields["title"].initial = _("%(year)s年第%(n)s批困难职工建档公示") % {
-            "year": today.year, "n": batches_this_year + 1,
-        }
-        self.fields["starts_on"].initial = today
-        self.fields["ends_on"].initial = today + datetime.timedelta(days=NOTICE_DAYS - 1)
-
-    def clean(self):
-        cleaned = super().clean()
-        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", _("公示截止日期不能早于开始日期。"))
-        return cleaned
-
-
-class ObjectionForm(forms.Form):
-    entry = forms.TypedChoiceField(
-        label=gettext_lazy("被提出异议的档案"), coerce=int,
-        error_messages={"required": gettext_lazy("请选择被提出异议的档案。"),
-                        "invalid_choice": gettext_lazy("该档案已不在公示中，不能登记异议。")},
-    )
-    received_on = forms.DateField(label=gettext_lazy("收到日期"), widget=DATE_INPUT)
-    content = forms.CharField(
-        label=gettext_lazy("异议内容"), widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("反映人、反映方式和所反映的情况。"),
-        error_messages={"required": gettext_lazy("请填写异议内容。")},
-    )
-
-    def __init__(self, *args, entries, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.entries = {entry.pk: entry for entry in entries if entry.household.status == Status.IN_NOTICE}
-        self.fields["entry"].choices = [("", "—")] + [
-            (pk, f"{entry.household.head_name or '—'}（{entry.household.node.name}）")
-            for pk, entry in self.entries.items()
-        ]
-        self.fields["received_on"].initial = timezone.localdate()
-
-    def clean_received_on(self):
-        received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
-            raise forms.ValidationError(_("收到日期不能晚于今天。"))
-        return received_on
-
-
-class ObjectionResolveForm(forms.Form):
-    upheld = forms.TypedChoiceField(
-        label=gettext_lazy("核查结论"), widget=forms.RadioSelect, coerce=lambda value: value == "1",
-        choices=[("0", gettext_lazy("异议不成立，继续公示")), ("1", gettext_lazy("异议成立，档案退回修改"))],
-        error_messages={"required": gettext_lazy("请选择异议是否成立。")},
-    )
-    resolution = forms.CharField(
-        label=gettext_lazy("核查处理意见"), widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": gettext_lazy("请填写核查处理意见。")},
-    )
-
-
-class StandardForm(DibaoStandardForm):
-    """The shared 低保 standard form, with every refusal in Chinese beside its field: the model's
-    unique and check constraints would otherwise answer at the top of the form."""
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        if not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("node", user.node_id)
-            self.initial.setdefault("year", timezone.localdate().year)
-        for name in ("urban_monthly", "rural_monthly"):
-            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0.01"})
-        self.fields["node"].error_messages["invalid_choice"] = _("请在您管辖范围内的县或乡镇（系统）中选择。")
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        latest = timezone.localdate().year + 1
-        if not 2000 <= year <= latest:
-            raise forms.ValidationError(_("年度应在2000年至%(latest)s年之间。") % {"latest": latest})
-        return year
-
-    def _positive(self, name):
-        amount = self.cleaned_data[name]
-        if amount is not None and amount <= 0:
-            raise forms.ValidationError(_("低保标准必须大于0元。"))
-        return amount
-
-    def clean_urban_monthly(self):
-        return self._positive("urban_monthly")
-
-    def clean_rural_monthly(self):
-        return self._positive("rural_monthly")
-
-    def clean(self):
-        cleaned = super().clean()
-        node, year = cleaned.get("node"), cleaned.get("year")
-        if node and year:
-            taken = DibaoStandard.objects.filter(node=node, year=year).exclude(pk=self.instance.pk)
-            if taken.exists():
-                # the field error also keeps the unique constraint from repeating it above the form
-                self.add_error("year", _("“%(node)s”%(year)s年的低保标准已经设置，请修改原有的标准。")
-                               % {"node": node.name, "year": year})
-        return cleaned
 
 
 # --- 公示 ----------------------------------------------------------------------------------------
@@ -341,7 +206,7 @@ def standard_list(request):
 @login_required
 @permission_required("cases.add_dibaostandard", raise_exception=True)
 def standard_create(request):
-    form = StandardForm(request.POST or None, user=request.user)
+    form = DibaoStandardForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         standard = form.save()
         messages.success(request, _("已保存“%(node)s”%(year)s年的低保标准。")
@@ -354,7 +219,7 @@ def standard_create(request):
 @permission_required("cases.change_dibaostandard", raise_exception=True)
 def standard_edit(request, pk):
     standard = get_visible_or_404(DibaoStandard, request.user, pk=pk)
-    form = StandardForm(request.POST or None, instance=standard, user=request.user)
+    form = DibaoStandardForm(request.POST or None, instance=standard, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("已保存“%(node)s”%(year)s年的低保标准。")

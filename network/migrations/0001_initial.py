@@ -3,8 +3,9 @@
 import django.contrib.auth.validators
 import django.db.models.deletion
 import django.utils.timezone
-import network.models
 from django.db import migrations, models
+
+import network.models
 
 
 class Migration(migrations.Migration):

@@ -15,7 +15,6 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cases import services
-from cases.idcard import birth_date_of, sex_of
 from cases.models import (
     AnnualReview,
     AnnualReviewOutcome,

@@ -22,7 +22,6 @@ from cases.models import (
     StatusChange,
 )
 
-from ..conftest import make_user
 from .conftest import make_household, make_id_number
 
 WORKFLOW_URLS = [
