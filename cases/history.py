@@ -1,6 +1,8 @@
 """The change history of a dossier and its members, as rows a person can read: who, when, which
 field, old value, new value (django-simple-history keeps the records)."""
 
+from collections import defaultdict
+
 from django.utils.translation import gettext as _
 
 from .models import Household, Member
@@ -11,55 +13,71 @@ _HIDDEN = {"name_initials", "in_active_dossier", "updated_at", "last_aided_at"}
 _TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
 
-def _display(model, field_name, value, unmasked):
+def _differences(old_record, new_record):
+    """(field, old, new) for every tracked field that changed. Not simple-history's diff_against,
+    which leaves out non-editable fields: status, number and the computed income are exactly the
+    changes the center wants to see."""
+    for field in new_record.tracked_fields:
+        if field.name in _HIDDEN or field.primary_key:
+            continue
+        old, new = getattr(old_record, field.attname), getattr(new_record, field.attname)
+        if old != new:
+            yield field, old, new
+
+
+def _display(field, value, unmasked, related):
     if value in (None, ""):
         return "—"
-    field = model._meta.get_field(field_name)
+    if field.is_relation:
+        return str(related[field.related_model].get(value, f"#{value}"))
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
-    if field_name in _SENSITIVE:
-        return _SENSITIVE[field_name](str(value), unmasked)
-    if field.is_relation:
-        return f"#{value}"
+    if field.name in _SENSITIVE:
+        return _SENSITIVE[field.name](str(value), unmasked)
     return str(value)
 
 
-def _entries(records, model, subject, unmasked):
+def _entries(records, subject):
+    """The raw rows: each record with the fields that changed since the previous one."""
     by_object, rows = {}, []
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         previous = by_object.get(record.id)
-        changes = []
-        if previous is not None:
-            for change in record.diff_against(previous).changes:
-                if change.field in _HIDDEN:
-                    continue
-                changes.append(
-                    {
-                        "field": model._meta.get_field(change.field).verbose_name,
-                        "old": _display(model, change.field, change.old, unmasked),
-                        "new": _display(model, change.field, change.new, unmasked),
-                    }
-                )
+        changes = list(_differences(previous, record)) if previous is not None else []
         by_object[record.id] = record
         if previous is not None and not changes and record.history_type == "~":
             continue
-        rows.append(
-            {
-                "at": record.history_date,
-                "user": record.history_user,
-                "type": _TYPES.get(record.history_type, record.history_type),
-                "subject": subject(record),
-                "changes": changes,
-                "reason": record.history_change_reason or "",
-            }
-        )
+        rows.append((record, subject(record), changes))
     return rows
 
 
 def dossier_history(household, unmasked):
-    """Every recorded change to the dossier and its members, newest first."""
+    """Every recorded change to the dossier and its members, newest first, related rows by name."""
     household_records = Household.history.filter(id=household.pk).select_related("history_user")
     member_records = Member.history.filter(household_id=household.pk).select_related("history_user")
-    rows = _entries(household_records, Household, lambda r: _("档案"), unmasked)
-    rows += _entries(member_records, Member, lambda r: _("成员 %(name)s") % {"name": r.name}, unmasked)
+    raw = _entries(household_records, lambda r: _("档案"))
+    raw += _entries(member_records, lambda r: _("成员 %(name)s") % {"name": r.name})
+    wanted = defaultdict(set)
+    for _record, _subject, changes in raw:
+        for field, old, new in changes:
+            if field.is_relation:
+                wanted[field.related_model].update(v for v in (old, new) if v is not None)
+    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+    rows = [
+        {
+            "at": record.history_date,
+            "user": record.history_user,
+            "type": _TYPES.get(record.history_type, record.history_type),
+            "subject": subject,
+            "changes": [
+                {
+                    "field": field.verbose_name,
+                    "old": _display(field, old, unmasked, related),
+                    "new": _display(field, new, unmasked, related),
+                }
+                for field, old, new in changes
+            ],
+            "reason": record.history_change_reason or "",
+        }
+        for record, subject, changes in raw
+    ]
     return sorted(rows, key=lambda row: row["at"], reverse=True)
