@@ -16,12 +16,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
 
 from network.admin import ScopedAdminMixin, ScopedInlineMixin
 
 from . import services
 from .forms import ExitForm, HouseholdForm, MemberForm, ReasonForm
+from .history import record_changes
 from .idcard import mask_id_number, mask_phone
 from .models import (
     AnnualReview,
@@ -99,23 +99,6 @@ class ReadOnlyPermissions:
         return False
 
 
-class MaskingHistoryHelper(HistoricalRecordContextHelper):
-    """The history's old → new values with choice labels, and sensitive numbers masked unless allowed."""
-
-    def __init__(self, model, record, *, unmasked):
-        super().__init__(model, record)
-        self.unmasked = unmasked
-
-    def prepare_delta_change_value(self, change, value):
-        value = super().prepare_delta_change_value(change, value)
-        field = self.model._meta.get_field(change.field)
-        if field.choices and value not in (None, ""):
-            value = dict(field.flatchoices).get(value, value)
-        if change.field in MASKERS and not self.unmasked:
-            value = MASKERS[change.field](value or "")
-        return value
-
-
 class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     """simple_history's pages (who changed what, old and new values) inside the user's subtree.
 
@@ -150,8 +133,10 @@ class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
-    def get_historical_record_context_helper(self, request, historical_record):
-        return MaskingHistoryHelper(self.model, historical_record, unmasked=may_unmask(request.user))
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # the staff pages' reading of a change: every tracked field (status and number too, which
+        # simple_history's own diff leaves out as non-editable), choices as labels, numbers masked
+        record_changes(list(historical_records), may_unmask(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         if getattr(request, "admin_read_only", False):

@@ -50,34 +50,53 @@ def _entries(records, subject):
     return rows
 
 
+def describe_changes(changes_per_record, unmasked):
+    """Readable {field, old, new} dicts for lists of (field, old, new) differences, related rows
+    looked up by name with one query per related model."""
+    wanted = defaultdict(set)
+    for changes in changes_per_record:
+        for field, old, new in changes:
+            if field.is_relation:
+                wanted[field.related_model].update(v for v in (old, new) if v is not None)
+    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+    return [
+        [
+            {
+                "field": field.verbose_name,
+                "old": _display(field, old, unmasked, related),
+                "new": _display(field, new, unmasked, related),
+            }
+            for field, old, new in changes
+        ]
+        for changes in changes_per_record
+    ]
+
+
+def record_changes(records, unmasked):
+    """Sets ``history_delta_changes`` on each record of one object (newest first, as the admin
+    lists them) to what changed since the record before it."""
+    pairs = list(zip(records, records[1:]))
+    described = describe_changes([list(_differences(older, newer)) for newer, older in pairs], unmasked)
+    for (newer, _older), changes in zip(pairs, described):
+        newer.history_delta_changes = changes
+
+
 def dossier_history(household, unmasked):
     """Every recorded change to the dossier and its members, newest first, related rows by name."""
     household_records = Household.history.filter(id=household.pk).select_related("history_user")
     member_records = Member.history.filter(household_id=household.pk).select_related("history_user")
     raw = _entries(household_records, lambda r: _("档案"))
     raw += _entries(member_records, lambda r: _("成员 %(name)s") % {"name": r.name})
-    wanted = defaultdict(set)
-    for _record, _subject, changes in raw:
-        for field, old, new in changes:
-            if field.is_relation:
-                wanted[field.related_model].update(v for v in (old, new) if v is not None)
-    related = {model: model._default_manager.in_bulk(ids) for model, ids in wanted.items()}
+    described = describe_changes([changes for _record, _subject, changes in raw], unmasked)
     rows = [
         {
             "at": record.history_date,
             "user": record.history_user,
             "type": _TYPES.get(record.history_type, record.history_type),
             "subject": subject,
-            "changes": [
-                {
-                    "field": field.verbose_name,
-                    "old": _display(field, old, unmasked, related),
-                    "new": _display(field, new, unmasked, related),
-                }
-                for field, old, new in changes
-            ],
+            "changes": changes,
             "reason": record.history_change_reason or "",
         }
-        for record, subject, changes in raw
+        for (record, subject, _raw), changes in zip(raw, described)
     ]
     return sorted(rows, key=lambda row: row["at"], reverse=True)

@@ -669,3 +669,14 @@ def test_a_community_clerk_sees_only_his_communitys_dossiers(client, township, c
     client.force_login(clerk)
     page = client.get(CHANGELIST).content.decode()
     assert "朱红梅" in page and "高志明" not in page
+
+
+def test_the_admin_history_shows_workflow_moves_and_the_number(client, center_admin, township, colleague, standard):
+    from cases.services import household_submit
+
+    household = _make_household(township, colleague, monthly_income="600.00", household_size=3)
+    household_submit(household=household, actor=colleague)
+    client.force_login(center_admin)
+    page = client.get(reverse("admin:cases_household_history", args=[household.pk])).content.decode()
+    assert "状态:</strong>" in page and "草稿" in page and "待初审" in page
+    assert "人均月收入（元）:</strong>" in page
