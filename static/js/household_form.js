@@ -43,6 +43,9 @@
     }
     if (value("category") === "accident") category = "意外致困（经办人选择）";
     document.getElementById("calc-category").textContent = category;
+    // the test some places use for 意外致困: the year's costs exceed 80% of the family's income
+    var hint = document.getElementById("calc-accident-hint");
+    if (hint) hint.hidden = !(rigid > 0 && rigid * 10 > annual * 8 && value("category") !== "accident");
   }
 
   var WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -171,3 +171,19 @@ def test_the_first_review_form_starts_with_todays_date(page, county):
     page.goto(household.get_absolute_url())
     date = workflow_form(page, "household_preliminary", household).get_by_label("入户调查日期")
     expect(date).to_have_value(timezone.localdate().isoformat(), timeout=2_000)
+
+
+def test_the_form_fills_birth_date_and_sex_from_the_id_number_and_hints_at_accident(page, county):
+    log_in(page, "ranweng_clerk", PASSWORD)
+    page.goto(reverse("cases:household_create"))
+    page.fill("[name='head-id_number']", SPOUSE_ID)
+    expect(page.locator("[name='head-birth_date']")).to_have_value("1978-04-02")
+    expect(page.locator("[name='head-sex']")).to_have_value("F")
+    hint = page.locator("#calc-accident-hint")
+    page.fill("[name='head-monthly_income']", "500")
+    page.fill("[name='h-household_size']", "1")
+    expect(hint).to_be_hidden()
+    page.fill("[name='h-medical_expense']", "5000")  # above 80% of the 6,000 a year
+    expect(hint).to_be_visible()
+    page.select_option("[name='h-category']", "accident")
+    expect(hint).to_be_hidden()
