@@ -40,6 +40,24 @@ class ScopedAdminMixin:
             formfield.queryset = _scoped(formfield.queryset, request.user)
         return formfield
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form_class
+
+        class KeepsCurrentValues(form_class):
+            """An object in scope may point above it (a township's parent is the center): keeping
+            that value is allowed, choosing another out-of-scope one is not."""
+
+            def __init__(self, *args, **inner):
+                super().__init__(*args, **inner)
+                for name, field in self.fields.items():
+                    current = getattr(obj, f"{name}_id", None) if hasattr(field, "queryset") else None
+                    if current is not None and not field.queryset.filter(pk=current).exists():
+                        field.queryset = field.queryset | field.queryset.model._default_manager.filter(pk=current)
+
+        return KeepsCurrentValues
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
         if formfield is not None and hasattr(formfield, "queryset"):

@@ -96,3 +96,17 @@ def test_admin_user_list_filter_offers_only_nodes_in_scope(client, township_admi
 
 def test_system_checks_pass_for_the_project():
     assert [e for e in checks.run_checks() if e.level >= checks.ERROR] == []
+
+
+def test_a_township_admin_edits_his_own_node_whose_parent_lies_above_his_scope(client, township_admin, township, center, sibling_township):
+    client.force_login(township_admin)
+    data = {"code": township.code, "name": township.name, "kind": "township", "parent": center.pk,
+            "contact_person": "新联系人", "phone": "0873-6101300", "address": "", "is_active": "on"}
+    response = client.post(reverse("admin:network_node_change", args=[township.pk]), data)
+    assert response.status_code == 302
+    township.refresh_from_db()
+    assert township.contact_person == "新联系人" and township.parent == center
+    moved = client.post(reverse("admin:network_node_change", args=[township.pk]), {**data, "parent": sibling_township.pk})
+    assert moved.status_code == 200
+    township.refresh_from_db()
+    assert township.parent == center
