@@ -1,4 +1,4 @@
-"""Full-page screenshots of the foundation's pages at 1366x768, for a look before a release.
+"""Full-page screenshots of the app's pages at 1366x768, for a look before a release.
 
 Usage (with a server running, e.g. DEBUG=1 .venv/bin/python manage.py runserver 127.0.0.1:8011):
 
@@ -69,6 +69,18 @@ def main():
         shoot("08-password-change", "/password/")
         shoot("09-admin-index", "/admin/")
         shoot("10-admin-node-changelist", "/admin/network/node/")
+        shoot("11-dossier-list", "/cases/")
+        dossier_links = page.locator("table.table tbody td:first-child a")
+        if dossier_links.count():
+            dossier_links.first.click()
+            shoot("12-dossier-detail")
+        shoot("13-dossier-create", "/cases/new/")
+        page.click("#dossier-form button[type=submit]")
+        shoot("14-dossier-create-empty-submitted")
+        shoot("15-worklist", "/cases/worklist/")
+        shoot("16-notices", "/cases/notices/")
+        shoot("17-dibao-standards", "/cases/standards/")
+        shoot("18-admin-dossiers", "/admin/cases/household/")
         context.close()
         browser.close()
 
