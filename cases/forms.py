@@ -260,6 +260,7 @@ class ReasonForm(forms.Form):
 
 
 class PreliminaryReviewForm(OpinionForm):
+    field_order = ["visited_on", "visitors", "findings", "opinion"]
     visited_on = forms.DateField(label=_("入户调查日期"), initial=timezone.localdate,
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     visitors = forms.CharField(label=_("走访人员"), max_length=100)
@@ -273,6 +274,7 @@ class PreliminaryReviewForm(OpinionForm):
 
 
 class CenterReviewForm(OpinionForm):
+    field_order = ["category", "reason", "opinion"]
     category = forms.ChoiceField(label=_("认定类别"), choices=Category.choices)
     reason = forms.CharField(label=_("改变类别的理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -297,6 +299,7 @@ class EconomicCheckResultForm(forms.Form):
 
 
 class AnnualReviewForm(OpinionForm):
+    field_order = ["year", "outcome", "category", "exit_reason", "opinion"]
     year = forms.IntegerField(label=_("复核年度"), initial=lambda: timezone.localdate().year, min_value=2000)
     outcome = forms.ChoiceField(label=_("复核结论"), choices=AnnualReviewOutcome.choices)
     category = forms.ChoiceField(label=_("新类别"), choices=[("", "—")] + Category.choices, required=False)
@@ -316,6 +319,7 @@ class AnnualReviewForm(OpinionForm):
 
 
 class ExitForm(OpinionForm):
+    field_order = ["reason", "opinion"]
     reason = forms.ChoiceField(label=_("退出原因"), choices=ExitReason.choices)
 
 
