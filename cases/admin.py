@@ -38,13 +38,12 @@ from .models import (
     Status,
     StatusChange,
 )
-from .sensitive import may_unmask
+from .sensitive import may_unmask, shown_account
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
 # the masked stand-in shown instead of each sensitive field to users without cases.view_sensitive
 MASKED = {"id_number": "masked_id_number", "phone": "masked_phone", "bank_account": "masked_bank_account"}
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_id_number}
 ADMIN_CHANNEL = "admin"
 
 
@@ -77,7 +76,7 @@ class MaskedDisplays:
 
     @admin.display(description=_("银行账号"))
     def masked_bank_account(self, obj):
-        return mask_id_number(obj.bank_account)
+        return shown_account(obj.bank_account, False)
 
 
 class ReadOnlyPermissions:
