@@ -12,6 +12,11 @@ from .models import Category, Cause, Household, Member, Status, WorkStatus
 ONLY_THESE = [("", _("全部")), ("true", _("仅这些"))]
 
 
+class ChineseOrderingFilter(django_filters.OrderingFilter):
+    # django-filter's own Chinese catalogue leaves "(descending)" in English
+    descending_fmt = _("%s（降序）")
+
+
 class HouseholdFilter(django_filters.FilterSet):
     """The dossier list's filters; every choice offered comes from the user's own subtree."""
 
@@ -29,7 +34,7 @@ class HouseholdFilter(django_filters.FilterSet):
     never_aided = django_filters.BooleanFilter(
         label=_("从未帮扶过"), method="without_aid", widget=forms.Select(choices=ONLY_THESE)
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = ChineseOrderingFilter(
         label=_("排序"),
         fields=(
             ("number", "number"),

@@ -120,3 +120,20 @@ def test_the_list_page_keeps_a_fixed_number_of_queries(client, center_admin, com
 def test_anonymous_users_are_sent_to_login(client):
     response = client.get(reverse("cases:household_list"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_column_headings_sort_the_list_and_keep_the_filters(client, center_admin, households):
+    client.force_login(center_admin)
+    page = client.get(reverse("cases:household_list"), {"category": "deep", "ordering": "per_capita_monthly_income"})
+    html = page.content.decode()
+    assert "?category=deep&amp;ordering=-per_capita_monthly_income" in html  # second click: the other way
+    assert "?category=deep&amp;ordering=head_name" in html
+    by_name = client.get(reverse("cases:household_list"), {"ordering": "-head_name"})
+    names = [h.head_name for h in by_name.context["page"]]
+    assert names == sorted(names, reverse=True)
+
+
+def test_the_sort_choices_read_in_chinese(client, center_admin):
+    client.force_login(center_admin)
+    page = client.get(reverse("cases:household_list")).content.decode()
+    assert "人均月收入（降序）" in page and "descending" not in page
