@@ -20,6 +20,7 @@ from cases.models import (
     Category,
     Cause,
     DibaoStandard,
+    DossierSequence,
     Household,
     HukouType,
     Member,
@@ -28,7 +29,7 @@ from cases.models import (
     StatusChange,
     WorkStatus,
 )
-from cases.services import household_recompute
+from cases.services import household_recompute, notice_publish
 from network.models import Enterprise, Node, NodeKind, Role, User
 
 DEMO_PASSWORD = "Union-Aid-Demo-2026"
@@ -163,11 +164,20 @@ class Command(BaseCommand):
                     actor=clerk, opinion="纸质档案录入系统（演示数据）",
                 )
             created += 1
-        from cases.models import DossierSequence
-
         for year, last in serial.items():
             DossierSequence.objects.update_or_create(year=year, defaults={"last_serial": last})
+        self._notice(today)
         return created
+
+    def _notice(self, today):
+        """A finished 公示 of a few center-passed dossiers, so that approval has work waiting."""
+        waiting = list(Household.objects.filter(status=Status.CENTER_PASSED).order_by("pk")[:4])
+        if waiting:
+            notice_publish(
+                actor=User.objects.get(username="center_admin"), households=waiting,
+                title=f"{today.year}年第1批困难职工建档公示（演示）", place="县总工会公示栏",
+                starts_on=today - datetime.timedelta(days=9), ends_on=today - datetime.timedelta(days=3),
+            )
 
     SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董普李杨"
     GIVEN = "建国秀英志强丽萍永平桂兰红梅德明海燕文华国庆玉珍春生晓东云飞丽华光明淑芬天明春花小红家强美玲学文金凤"
