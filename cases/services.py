@@ -291,6 +291,23 @@ def household_approve(*, household, actor, opinion=""):
     return _move(household, actor, "审批通过", Status.APPROVED, opinion, number=number, approved_at=now)
 
 
+def notice_approve(*, batch, actor):
+    """Approves every dossier of a finished notice that is still on it and has no open objection,
+    each in its own transaction through household_approve. Returns (approved, refused) where
+    refused pairs a dossier with the reason it was not approved."""
+    approved, refused = [], []
+    for entry in batch.entries.select_related("household").order_by("household__node__path", "pk"):
+        if entry.household.status != Status.IN_NOTICE:
+            continue
+        try:
+            household_approve(household=entry.household, actor=actor, opinion=_("公示期满，无异议。"))
+        except WorkflowError as error:
+            refused.append((entry.household, error.messages[0]))
+        else:
+            approved.append(entry.household)
+    return approved, refused
+
+
 @transaction.atomic
 def household_return(*, household, actor, reason):
     """Returns a dossier under review to draft, with the reason, for the clerk to correct."""

@@ -119,6 +119,10 @@ def _render_detail(request, batch, *, objection_form=None, resolve_form=None, re
         "objection_form": objection_form if may_handle else None,
         "may_handle": may_handle,
         "today": timezone.localdate(),
+        "awaiting_approval": sum(
+            entry.household.status == Status.IN_NOTICE and all(o.is_resolved for o in entry.objections.all())
+            for entry in entries
+        ),
     }
     return render(request, "cases/notice_detail.html", context)
 
@@ -131,6 +135,25 @@ def _get_batch(user, pk):
 @permission_required("cases.view_noticebatch", raise_exception=True)
 def notice_detail(request, pk):
     return _render_detail(request, _get_batch(request.user, pk))
+
+
+@login_required
+@permission_required("cases.approve_household", raise_exception=True)
+@require_POST
+def notice_approve(request, pk):
+    """Approves the whole finished notice at once: every dossier without an open objection."""
+    batch = _get_batch(request.user, pk)
+    if not batch.has_ended():
+        messages.error(request, _("公示期至%(date)s止，公示期满后才能审批。") % {"date": batch.ends_on.isoformat()})
+        return redirect(batch)
+    approved, refused = services.notice_approve(batch=batch, actor=request.user)
+    if approved:
+        messages.success(request, _("已审批通过%(n)s户，档案已编号。") % {"n": len(approved)})
+    for household, reason in refused:
+        messages.error(request, _("%(name)s：%(reason)s") % {"name": household, "reason": reason})
+    if not approved and not refused:
+        messages.info(request, _("本次公示中没有待审批的档案。"))
+    return redirect(batch)
 
 
 @login_required
