@@ -27,6 +27,11 @@ KIND_LEVEL = {
 }
 
 
+# ids in the path are zero-padded so that ordering by path lists a parent before its children
+# and siblings in the order they were created (2 before 10)
+PATH_DIGITS = 8
+
+
 class Node(models.Model):
     """A post of the four-level aid network. ``path`` is the chain of ids from the center down."""
 
@@ -83,7 +88,7 @@ class Node(models.Model):
         with transaction.atomic():
             old_path = self.path
             super().save(*args, **kwargs)
-            new_path = f"{self.parent.path if self.parent_id else ''}{self.pk}/"
+            new_path = f"{self.parent.path if self.parent_id else ''}{self.pk:0{PATH_DIGITS}d}/"
             if new_path != old_path:
                 Node.objects.filter(pk=self.pk).update(path=new_path)
                 if old_path:

@@ -1,12 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms import StaffCreateForm, StaffEditForm
-from .models import Node, User
+from .models import Node, Role, User
+
+STAFF_PAGE_SIZE = 50
 from .scoping import get_visible_or_404
 
 
@@ -62,7 +65,18 @@ def node_detail(request, pk):
 @permission_required("network.view_user", raise_exception=True)
 def staff_list(request):
     staff = User.objects.visible_to(request.user).select_related("node")
-    return render(request, "network/user_list.html", {"staff": staff})
+    query = request.GET.get("q", "").strip()
+    if query:
+        staff = staff.filter(Q(name__contains=query) | Q(username__icontains=query) | Q(node__name__contains=query))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        staff = staff.filter(role=role)
+    page = Paginator(staff, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {"page": page, "staff": page.object_list, "q": query, "role": role, "roles": Role.choices,
+               "query": params.urlencode()}
+    return render(request, "network/user_list.html", context)
 
 
 @login_required

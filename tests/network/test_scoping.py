@@ -110,3 +110,9 @@ def test_a_township_admin_edits_his_own_node_whose_parent_lies_above_his_scope(c
     assert moved.status_code == 200
     township.refresh_from_db()
     assert township.parent == center
+
+
+def test_ordering_by_path_lists_parents_first_and_siblings_by_creation(center):
+    townships = [make_node("township", center) for _ in range(11)]
+    ordered = list(Node.objects.filter(parent=center).order_by("path"))
+    assert ordered == townships  # the 10th and 11th come after the 2nd, not before it

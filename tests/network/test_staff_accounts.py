@@ -356,3 +356,13 @@ def test_anonymous_users_are_sent_to_the_login_page(client, colleague):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
+
+
+def test_the_staff_list_searches_and_filters_by_role_within_the_subtree(client, center_admin, colleague, township_reviewer, outsider):
+    client.force_login(center_admin)
+    found = client.get(reverse("network:staff_list"), {"q": "张志"}).content.decode()
+    assert "miyang_clerk" in found and "miyang_reviewer" not in found
+    reviewers = client.get(reverse("network:staff_list"), {"role": "reviewer"}).content.decode()
+    assert "miyang_reviewer" in reviewers and "xinshao_reviewer" in reviewers and "miyang_clerk" not in reviewers
+    client.force_login(township_reviewer)
+    assert "xinshao_reviewer" not in client.get(reverse("network:staff_list"), {"q": "xinshao"}).content.decode()

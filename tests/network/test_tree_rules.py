@@ -141,7 +141,7 @@ def test_admin_refuses_moving_a_township_under_its_own_community(client, center_
     township.refresh_from_db()
     community.refresh_from_db()
     assert township.parent == center
-    assert community.path == f"{center.pk}/{township.pk}/{community.pk}/"
+    assert community.path == f"{center.pk:08d}/{township.pk:08d}/{community.pk:08d}/"
 
 
 def test_admin_refuses_a_duplicate_code(client, center_admin, center, township):
@@ -167,4 +167,4 @@ def test_admin_saves_a_well_formed_node(client, center_admin, township):
     )
     assert response.status_code == 302
     node = Node.objects.get(code="X1")
-    assert (node.parent, node.level, node.path) == (township, 3, f"{township.path}{node.pk}/")
+    assert (node.parent, node.level, node.path) == (township, 3, f"{township.path}{node.pk:08d}/")
