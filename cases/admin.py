@@ -38,7 +38,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .sensitive import may_unmask, shown_account
+from .sensitive import log_access, may_unmask, shown_account
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
@@ -48,7 +48,7 @@ ADMIN_CHANNEL = "admin"
 
 
 def _log_reveal(request, household):
-    SensitiveAccess.objects.create(user=request.user, household=household, channel=ADMIN_CHANNEL)
+    log_access(request.user, household, ADMIN_CHANNEL)
 
 
 def _masked_fields(fields, user):

@@ -125,11 +125,18 @@ class DibaoStatus(models.TextChoices):
 class DibaoStandardQuerySet(ScopedQuerySet):
     def applying_to(self, node, year):
         """The standard of ``year`` set at the deepest of ``node`` and its ancestors, or None."""
-        standards = {s.node_id: s for s in self.filter(node_id__in=node.ancestor_ids, year=year)}
-        for node_id in reversed(node.ancestor_ids):
-            if node_id in standards:
-                return standards[node_id]
-        return None
+        return self.applying_to_each([node], year).get(node.pk)
+
+    def applying_to_each(self, nodes, year):
+        """{node id: its standard of ``year``} for many nodes in one query (nodes without one left out)."""
+        ancestor_ids = {i for node in nodes for i in node.ancestor_ids}
+        standards = {s.node_id: s for s in self.filter(node_id__in=ancestor_ids, year=year)}
+        found = {}
+        for node in nodes:
+            deepest = next((standards[i] for i in reversed(node.ancestor_ids) if i in standards), None)
+            if deepest is not None:
+                found[node.pk] = deepest
+        return found
 
 
 class DibaoStandard(models.Model):

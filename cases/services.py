@@ -13,8 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.models import NodeKind
-
 from .models import (
     AnnualReview,
     AnnualReviewOutcome,
@@ -70,7 +68,7 @@ def _require_center(actor):
 
 def _require_township_or_above(actor):
     _require(
-        actor.is_superuser or (actor.node_id and actor.node.kind in (NodeKind.CENTER, NodeKind.TOWNSHIP, NodeKind.SYSTEM)),
+        actor.is_township_or_above,
         _("初审由乡镇工会联合会或系统工会进行。"),
     )
 

@@ -9,14 +9,13 @@ from .models import Household, Status
 def worklist_queries(user):
     """(key, label, queryset) for each kind of work this user can do; querysets are lazy."""
     households = Household.objects.visible_to(user)
-    township_or_above = user.is_superuser or (user.node_id is not None and user.node.level <= 2)
     groups = []
     if user.has_perm("cases.submit_household"):
         mine = households.filter(status=Status.DRAFT)
         if not user.has_perm("cases.review_household"):
             mine = mine.filter(created_by=user)
         groups.append(("drafts", _("草稿与退回待修改"), mine))
-    if user.has_perm("cases.review_household") and township_or_above:
+    if user.has_perm("cases.review_household") and user.is_township_or_above:
         groups.append(("to_preliminary", _("待初审（入户调查）"),
                        households.filter(status=Status.SUBMITTED).exclude(created_by=user)))
     if user.has_perm("cases.approve_household") and user.is_center:
@@ -25,7 +24,7 @@ def worklist_queries(user):
         today = timezone.localdate()
         groups.append(("to_approve", _("公示期满待审批"), households.filter(
             status=Status.IN_NOTICE, notice_entries__batch__ends_on__lt=today).exclude(created_by=user).distinct()))
-    if user.has_perm("cases.review_household") and township_or_above:
+    if user.has_perm("cases.review_household") and user.is_township_or_above:
         year = timezone.localdate().year
         groups.append(("to_annual_review", _("本年度待复核"), households.not_reviewed_in(year)))
     return groups

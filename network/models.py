@@ -259,6 +259,11 @@ class User(AbstractUser):
         """A user at the county center (or a superuser) sees the whole county."""
         return self.is_superuser or (self.node_id is not None and self.node.kind == NodeKind.CENTER)
 
+    @property
+    def is_township_or_above(self):
+        """The center, a township federation or a system union: the levels that hold the 初审."""
+        return self.is_superuser or (self.node_id is not None and self.node.level <= 2)
+
     def can_grant(self, role, node):
         """Whether this user may give ``role`` at ``node`` to an account: never above his own."""
         if self.is_superuser:

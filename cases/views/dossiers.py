@@ -80,18 +80,9 @@ def worklist(request):
 def _standards_json(user):
     """The 低保 standards of the current year for the nodes the user may file at, for the live
     computation in the form (node id → {urban, rural})."""
-    year = timezone.localdate().year
     nodes = list(Node.objects.visible_to(user).filter(is_active=True))
-    ancestor_ids = {i for node in nodes for i in node.ancestor_ids}
-    standards = {s.node_id: s for s in DibaoStandard.objects.filter(year=year, node_id__in=ancestor_ids)}
-    table = {}
-    for node in nodes:
-        for node_id in reversed(node.ancestor_ids):
-            if node_id in standards:
-                s = standards[node_id]
-                table[node.pk] = {"urban": str(s.urban_monthly), "rural": str(s.rural_monthly)}
-                break
-    return table
+    standards = DibaoStandard.objects.applying_to_each(nodes, timezone.localdate().year)
+    return {pk: {"urban": str(s.urban_monthly), "rural": str(s.rural_monthly)} for pk, s in standards.items()}
 
 
 def _edit_page(request, forms, household=None):
@@ -190,12 +181,11 @@ def available_actions(user, household):
     """The workflow moves this user can offer on this dossier now (the services decide for real)."""
     status, actions = household.status, set()
     entrant = household.created_by_id == user.pk
-    township_or_above = user.is_superuser or (user.node_id and user.node.level <= 2)
     if status == Status.DRAFT and user.has_perm("cases.submit_household"):
         actions |= {"edit", "submit"}
     if status == Status.APPROVED and user.has_perm("cases.change_household"):
         actions.add("edit")
-    if status == Status.SUBMITTED and user.has_perm("cases.review_household") and township_or_above:
+    if status == Status.SUBMITTED and user.has_perm("cases.review_household") and user.is_township_or_above:
         actions |= {"return"} | (set() if entrant else {"preliminary"})
     if user.has_perm("cases.approve_household") and user.is_center:
         if status == Status.PRELIM_PASSED:
@@ -204,7 +194,7 @@ def available_actions(user, household):
             actions |= {"return", "notice"}
         if status == Status.IN_NOTICE:
             actions |= {"return"} | (set() if entrant else {"approve"})
-    if status == Status.APPROVED and user.has_perm("cases.review_household") and township_or_above:
+    if status == Status.APPROVED and user.has_perm("cases.review_household") and user.is_township_or_above:
         actions |= {"annual_review", "exit"}
     if status == Status.EXITED and user.has_perm("cases.submit_household"):
         actions.add("reopen")
