@@ -178,11 +178,6 @@ class MemberInlineFormSet(BaseInlineFormSet):
             if number in seen:
                 raise forms.ValidationError(_t("同一身份证号在本档案中填写了两次。"))
             seen.add(number)
-        size = self.instance.household_size
-        if size and size < len(kept):
-            raise forms.ValidationError(
-                _t("家庭人口（%(size)s）少于登记的人数（%(count)s）。") % {"size": size, "count": len(kept)}
-            )
 
 
 class MemberInline(MaskedDisplays, ScopedInlineMixin, admin.TabularInline):
@@ -288,7 +283,8 @@ class HouseholdAdmin(MaskedDisplays, ScopedHistoryAdmin):
     ]
     # computed by household_recompute or written by the workflow services, never typed in
     readonly_fields = [
-        "number", "status", "proposed_category", "category_note", "annual_income", "per_capita_monthly_income",
+        "number", "status", "household_size", "proposed_category", "category_note", "annual_income",
+        "per_capita_monthly_income",
         "dibao_standard_monthly", "created_by", "created_at", "approved_at", "exit_reason", "exited_at",
         "last_aided_at",
     ]

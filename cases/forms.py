@@ -21,6 +21,7 @@ from .models import (
     Status,
 )
 from .services import member_in_other_active_dossier
+from .validators import MAX_HOUSEHOLD_SIZE
 
 MAX_SECONDARY_CAUSES = 3
 
@@ -44,7 +45,7 @@ class HouseholdForm(forms.ModelForm):
         model = Household
         fields = [
             "node", "enterprise", "employer_name", "filed_on", "hukou_type", "address", "phone",
-            "housing_type", "housing_area", "household_size", "other_annual_income", "medical_expense",
+            "housing_type", "housing_area", "other_annual_income", "medical_expense",
             "education_expense", "other_rigid_expense", "medical_insurance", "pension", "dibao_status",
             "single_parent", "zero_employment", "bank_name", "bank_account", "primary_cause",
             "secondary_causes", "category", "accident_reason", "remarks",
@@ -54,13 +55,10 @@ class HouseholdForm(forms.ModelForm):
             "accident_reason": forms.Textarea(attrs={"rows": 2}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
-        error_messages = {
-            "household_size": {"min_value": _("家庭人口至少为1人。")},
-        }
 
     SECTIONS = {
         "filing": ["node", "enterprise", "employer_name", "filed_on"],
-        "economy": ["hukou_type", "household_size", "other_annual_income", "medical_expense", "education_expense",
+        "economy": ["hukou_type", "other_annual_income", "medical_expense", "education_expense",
                     "other_rigid_expense", "address", "phone", "housing_type", "housing_area"],
         "security": ["medical_insurance", "pension", "dibao_status", "single_parent", "zero_employment",
                      "bank_name", "bank_account"],
@@ -87,15 +85,8 @@ class HouseholdForm(forms.ModelForm):
             self.initial["node"] = self.initial.get("node") or user.node_id
         for name in ("other_annual_income", "medical_expense", "education_expense", "other_rigid_expense"):
             self.fields[name].widget.attrs.update({"step": "0.01", "min": "0", "data-calc": name})
-        self.fields["household_size"].widget.attrs.update({"min": "1", "data-calc": "household_size"})
         self.fields["hukou_type"].widget.attrs["data-calc"] = "hukou_type"
         self.fields["node"].widget.attrs["data-calc"] = "node"
-
-    def clean_household_size(self):
-        size = self.cleaned_data["household_size"]
-        if size is None or size < 1:
-            raise forms.ValidationError(_("家庭人口至少为1人。"))
-        return size
 
     def clean_secondary_causes(self):
         causes = self.cleaned_data["secondary_causes"]
@@ -213,36 +204,50 @@ class DossierForms:
         self.head_form = HeadForm(data, instance=head, household=household, prefix="head")
         self.member_formset = MemberFormSet(data, queryset=others, household=household, prefix="m")
 
+    def kept_member_forms(self):
+        """The member rows that stay: every existing member not marked for removal, and every new
+        row the clerk filled in (a blank extra row is ignored). Whether a row "has changed" says
+        nothing about whether it should be kept."""
+        return [
+            form for form in self.member_formset.forms
+            if not self._deleted(form) and (form.instance.pk or form.has_changed())
+        ]
+
     def is_valid(self):
         valid = all([self.household_form.is_valid(), self.head_form.is_valid(), self.member_formset.is_valid()])
         if not valid:
             return False
-        member_forms = [f for f in self.member_formset.forms if f.has_changed() and not self._deleted(f)]
+        member_forms = self.kept_member_forms()
         seen = {self.head_form.cleaned_data["id_number"]: self.head_form}
         for form in member_forms:
             number = form.cleaned_data.get("id_number")
             if number in seen:
                 form.add_error("id_number", _("同一身份证号在本档案中填写了两次。"))
             seen[number] = form
-        size = self.household_form.cleaned_data["household_size"]
-        if size < 1 + len(member_forms):
-            self.household_form.add_error(
-                "household_size",
-                _("家庭人口（%(size)s）少于登记的人数（%(count)s）。") % {"size": size, "count": 1 + len(member_forms)},
+        if 1 + len(member_forms) > MAX_HOUSEHOLD_SIZE:
+            self.member_formset._non_form_errors = self.member_formset.error_class(
+                [_("一户最多登记%(max)s人，请核对家庭成员。") % {"max": MAX_HOUSEHOLD_SIZE}]
             )
-        return not (self.household_form.errors or any(f.errors for f in member_forms))
+        return not (self.household_form.errors or self.head_form.errors or any(f.errors for f in member_forms)
+                    or self.member_formset.non_form_errors())
 
     @staticmethod
     def _deleted(form):
-        return form.cleaned_data.get("DELETE", False)
+        return bool(getattr(form, "cleaned_data", {}).get("DELETE", False))
 
     def members(self):
         head = self.head_form.save(commit=False)
-        others = []
-        for form in self.member_formset.forms:
-            if form.has_changed() and not self._deleted(form):
-                others.append(form.save(commit=False))
-        return [head, *others]
+        return [head, *(form.save(commit=False) for form in self.kept_member_forms())]
+
+    def place_error(self, error):
+        """Puts a service's refusal beside the field it is about: a person already in another
+        dossier (lost in a race with another clerk) beside that person's ID number."""
+        number = getattr(error, "id_number", None)
+        for form in [self.head_form, *self.kept_member_forms()]:
+            if number and form.cleaned_data.get("id_number") == number:
+                form.add_error("id_number", error.messages[0])
+                return
+        self.head_form.add_error(None, error.messages[0])
 
     @property
     def has_errors(self):

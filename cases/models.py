@@ -1,22 +1,43 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from network.models import Enterprise, Node
 from network.scoping import ScopedManager, ScopedQuerySet
 
 from .money import ZERO, to_fen
+from .names import name_initials, surname_initials
+from .official_lists import ETHNICITIES, MARITAL_STATUSES, POLITICAL_STATUSES, as_choices
+from .validators import (
+    FIRST_FILING_YEAR,
+    MAX_HOUSEHOLD_SIZE,
+    MAX_MONTHLY_INCOME,
+    MAX_YEARLY_AMOUNT,
+    TEXT_MAX,
+    validate_bank_account,
+    validate_filing_date,
+    validate_person_name,
+    validate_phone,
+    validate_since_first_year,
+    validate_year_not_future,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("金额不能为负数。"))]
+YEARLY_AMOUNT = NOT_NEGATIVE + [
+    MaxValueValidator(MAX_YEARLY_AMOUNT, message=_("金额不能超过%(limit_value)s元，请核对（单位是元，全年合计）。"))
+]
+MONTHLY_INCOME = NOT_NEGATIVE + [
+    MaxValueValidator(MAX_MONTHLY_INCOME, message=_("月收入不能超过%(limit_value)s元，请核对（单位是元/月）。"))
+]
 
 
 class Category(models.TextChoices):
@@ -207,26 +228,31 @@ class Household(models.Model):
     proposed_category = models.CharField(
         _("系统建议类别"), max_length=16, choices=Category.choices, blank=True, editable=False
     )
-    accident_reason = models.TextField(_("意外致困说明"), blank=True)
-    category_note = models.TextField(_("类别认定意见"), blank=True, editable=False)
+    accident_reason = models.TextField(_("意外致困说明"), max_length=TEXT_MAX, blank=True)
+    category_note = models.TextField(_("类别认定意见"), max_length=TEXT_MAX, blank=True, editable=False)
     primary_cause = models.CharField(_("主要致困原因"), max_length=16, choices=Cause.choices)
     secondary_causes = models.CharField(_("次要致困原因"), max_length=120, blank=True)
 
     hukou_type = models.CharField(_("户口性质"), max_length=8, choices=HukouType.choices, default=HukouType.URBAN)
     address = models.CharField(_("家庭住址"), max_length=200)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = models.CharField(
+        _("家庭其他联系电话"), max_length=30, blank=True, validators=[validate_phone],
+        help_text=_("与户主本人电话不同时填写（如家属电话）；不填则以户主电话为联系电话。"),
+    )
     housing_type = models.CharField(_("住房类型"), max_length=16, choices=Housing.choices, default=Housing.OWN)
     housing_area = models.DecimalField(
-        _("住房面积（㎡）"), max_digits=7, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+        _("住房面积（㎡）"), max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=NOT_NEGATIVE + [MaxValueValidator(Decimal("2000"), message=_("住房面积不能超过2000㎡，请核对。"))],
     )
-    household_size = models.PositiveSmallIntegerField(_("家庭人口"))
+    # the number of listed members, counted by the dossier service (never typed)
+    household_size = models.PositiveSmallIntegerField(_("家庭人口"), editable=False)
     other_annual_income = models.DecimalField(
-        _("家庭其他年收入（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY,
+        _("家庭其他年收入（元）"), default=ZERO, validators=YEARLY_AMOUNT, **MONEY,
         help_text=_("工资以外的收入：养老金、低保金、租金、经营收入等，全年合计。"),
     )
-    medical_expense = models.DecimalField(_("年医疗自付支出（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
-    education_expense = models.DecimalField(_("年子女教育支出（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
-    other_rigid_expense = models.DecimalField(_("其他刚性支出（元/年）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
+    medical_expense = models.DecimalField(_("年医疗自付支出（元）"), default=ZERO, validators=YEARLY_AMOUNT, **MONEY)
+    education_expense = models.DecimalField(_("年子女教育支出（元）"), default=ZERO, validators=YEARLY_AMOUNT, **MONEY)
+    other_rigid_expense = models.DecimalField(_("其他刚性支出（元/年）"), default=ZERO, validators=YEARLY_AMOUNT, **MONEY)
     annual_income = models.DecimalField(_("家庭年收入（元）"), default=ZERO, editable=False, **MONEY)
     per_capita_monthly_income = models.DecimalField(_("人均月收入（元）"), default=ZERO, editable=False, **MONEY)
     dibao_standard_monthly = models.DecimalField(
@@ -241,8 +267,8 @@ class Household(models.Model):
     single_parent = models.BooleanField(_("单亲家庭"), default=False)
     zero_employment = models.BooleanField(_("零就业家庭"), default=False)
     bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
-    bank_account = models.CharField(_("银行账号"), max_length=32, blank=True)
-    remarks = models.TextField(_("备注"), blank=True)
+    bank_account = models.CharField(_("银行账号"), max_length=32, blank=True, validators=[validate_bank_account])
+    remarks = models.TextField(_("备注"), max_length=TEXT_MAX, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("录入人"), on_delete=models.PROTECT,
@@ -250,7 +276,9 @@ class Household(models.Model):
     )
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    filed_on = models.DateField(_("建档日期"), default=timezone.localdate)
+    filed_on = models.DateField(
+        _("建档日期"), default=timezone.localdate, validators=[validate_filing_date]
+    )
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True, editable=False)
     exit_reason = models.CharField(_("退出原因"), max_length=16, choices=ExitReason.choices, blank=True, editable=False)
     exited_at = models.DateTimeField(_("退出时间"), null=True, blank=True, editable=False)
@@ -274,9 +302,20 @@ class Household(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(household_size__gte=1), name="cases_household_size_at_least_one"),
             models.CheckConstraint(
+                condition=Q(household_size__lte=MAX_HOUSEHOLD_SIZE), name="cases_household_size_sane"
+            ),
+            models.CheckConstraint(
                 condition=Q(other_annual_income__gte=0, medical_expense__gte=0, education_expense__gte=0,
                             other_rigid_expense__gte=0),
                 name="cases_household_money_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(other_annual_income__lte=MAX_YEARLY_AMOUNT, medical_expense__lte=MAX_YEARLY_AMOUNT,
+                            education_expense__lte=MAX_YEARLY_AMOUNT, other_rigid_expense__lte=MAX_YEARLY_AMOUNT),
+                name="cases_household_money_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(filed_on__gte=datetime.date(FIRST_FILING_YEAR, 1, 1)), name="cases_household_filed_since_1995"
             ),
             models.CheckConstraint(
                 condition=Q(status="approved", number__isnull=False) | ~Q(status="approved"),
@@ -334,24 +373,32 @@ class Member(models.Model):
 
     household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.CASCADE, related_name="members")
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
-    name = models.CharField(_("姓名"), max_length=40)
+    name = models.CharField(_("姓名"), max_length=40, validators=[validate_person_name])
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=40, blank=True, editable=False, db_index=True)
+    # the initials with the surname's own reading where it differs (曾志伟: czw above, zzw here)
+    name_initials_alt = models.CharField(
+        _("姓名拼音首字母（姓氏读音）"), max_length=40, blank=True, editable=False, db_index=True
+    )
     id_number = models.CharField(_("身份证号"), max_length=18)
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
-    ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族")
-    political_status = models.CharField(_("政治面貌"), max_length=20, blank=True)
-    marital_status = models.CharField(_("婚姻状况"), max_length=20, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族", choices=as_choices(ETHNICITIES))
+    political_status = models.CharField(
+        _("政治面貌"), max_length=20, blank=True, choices=as_choices(POLITICAL_STATUSES)
+    )
+    marital_status = models.CharField(_("婚姻状况"), max_length=20, blank=True, choices=as_choices(MARITAL_STATUSES))
     health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, default=Health.GOOD)
     disease = models.CharField(_("所患疾病"), max_length=100, blank=True)
     disability = models.CharField(_("残疾类别及等级"), max_length=60, blank=True)
     work_status = models.CharField(_("就业/就学状况"), max_length=16, choices=WorkStatus.choices, default=WorkStatus.EMPLOYED)
     model_worker = models.CharField(_("劳模级别"), max_length=30, blank=True)
-    monthly_income = models.DecimalField(_("月收入（元）"), default=ZERO, validators=NOT_NEGATIVE, **MONEY)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    monthly_income = models.DecimalField(_("月收入（元）"), default=ZERO, validators=MONTHLY_INCOME, **MONEY)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True, validators=[validate_phone])
     school = models.CharField(_("就读学校"), max_length=100, blank=True)
     grade = models.CharField(_("年级"), max_length=30, blank=True)
-    enrolment_year = models.PositiveSmallIntegerField(_("入学年份"), null=True, blank=True)
+    enrolment_year = models.PositiveSmallIntegerField(
+        _("入学年份"), null=True, blank=True, validators=[validate_since_first_year, validate_year_not_future]
+    )
     # true while the dossier is not exited: the database allows one active dossier per person
     in_active_dossier = models.BooleanField(_("在有效档案中"), default=True, editable=False)
 
@@ -372,14 +419,18 @@ class Member(models.Model):
                 fields=["household"], condition=Q(relation="head"), name="cases_member_one_head_per_household"
             ),
             models.CheckConstraint(condition=Q(monthly_income__gte=0), name="cases_member_income_not_negative"),
+            models.CheckConstraint(
+                condition=Q(monthly_income__lte=MAX_MONTHLY_INCOME), name="cases_member_income_bounded"
+            ),
         ]
 
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
-        # derived for search by pinyin initials (张志强 → zzq)
-        self.name_initials = "".join(lazy_pinyin(self.name, style=Style.FIRST_LETTER)).lower()
+        # derived for search by pinyin initials (张志强 → zzq; 曾志伟 → czw and zzw)
+        self.name_initials = name_initials(self.name)
+        self.name_initials_alt = surname_initials(self.name)
         super().save(*args, **kwargs)
 
     @property
@@ -396,7 +447,7 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人"))
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    opinion = models.TextField(_("意见"), blank=True)
+    opinion = models.TextField(_("意见"), max_length=TEXT_MAX, blank=True)
 
     objects = ScopedManager()
     scope_node = "household__node"
@@ -416,7 +467,7 @@ class HomeVisit(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="home_visits", verbose_name=_("档案"))
     visited_on = models.DateField(_("走访日期"))
     visitors = models.CharField(_("走访人员"), max_length=100)
-    findings = models.TextField(_("走访情况"))
+    findings = models.TextField(_("走访情况"), max_length=TEXT_MAX)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("记录人"))
     recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
 
@@ -438,10 +489,10 @@ class EconomicCheck(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="economic_checks", verbose_name=_("档案"))
     requested_on = models.DateField(_("申请核对日期"), default=timezone.localdate)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人"))
-    request_note = models.TextField(_("核对事项"), blank=True)
+    request_note = models.TextField(_("核对事项"), max_length=TEXT_MAX, blank=True)
     result_on = models.DateField(_("核对结果日期"), null=True, blank=True)
     passed = models.BooleanField(_("核对通过"), null=True)
-    result = models.TextField(_("核对结果"), blank=True)
+    result = models.TextField(_("核对结果"), max_length=TEXT_MAX, blank=True)
 
     objects = ScopedManager()
     scope_node = "household__node"
@@ -509,14 +560,14 @@ class Objection(models.Model):
 
     entry = models.ForeignKey(NoticeEntry, on_delete=models.CASCADE, related_name="objections", verbose_name=_("公示名单"))
     received_on = models.DateField(_("收到日期"), default=timezone.localdate)
-    content = models.TextField(_("异议内容"))
+    content = models.TextField(_("异议内容"), max_length=TEXT_MAX)
     logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人"))
     resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name=_("处理人")
     )
     upheld = models.BooleanField(_("异议成立"), null=True)
-    resolution = models.TextField(_("核查处理意见"), blank=True)
+    resolution = models.TextField(_("核查处理意见"), max_length=TEXT_MAX, blank=True)
 
     objects = ScopedManager()
     scope_node = "entry__household__node"
@@ -545,7 +596,7 @@ class AnnualReview(models.Model):
     year = models.PositiveSmallIntegerField(_("复核年度"))
     outcome = models.CharField(_("复核结论"), max_length=16, choices=AnnualReviewOutcome.choices)
     category = models.CharField(_("复核后类别"), max_length=16, choices=Category.choices, blank=True)
-    opinion = models.TextField(_("复核意见"), blank=True)
+    opinion = models.TextField(_("复核意见"), max_length=TEXT_MAX, blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("复核人"))
     reviewed_at = models.DateTimeField(_("复核时间"), default=timezone.now)
 
@@ -577,17 +628,23 @@ class DossierSequence(models.Model):
 
 
 class SensitiveAccess(models.Model):
-    """Who saw a dossier's full ID numbers and phone numbers, when, and where (page, PDF, export)."""
+    """Who saw full ID numbers, phone numbers and bank accounts, when, and where (page, PDF, export).
+
+    ``node`` scopes the row: the dossier's node for one dossier; for a bulk export the node of the
+    user who exported it, with the filter and the row count, so the center can read it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查看人"))
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="sensitive_accesses", null=True, blank=True, verbose_name=_("档案")
     )
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属节点"))
     channel = models.CharField(_("途径"), max_length=20)
+    detail = models.CharField(_("筛选条件"), max_length=500, blank=True)
+    row_count = models.PositiveIntegerField(_("导出行数"), null=True, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     objects = ScopedManager()
-    scope_node = "household__node"
+    scope_node = "node"
 
     class Meta:
         verbose_name = _("敏感信息查看记录")

@@ -20,8 +20,13 @@ def reveal(request, household, channel):
     return True
 
 
-def log_access(user, household, channel):
-    SensitiveAccess.objects.create(user=user, household=household, channel=channel)
+def log_access(user, household, channel, *, detail="", row_count=None):
+    """Logs a reveal. One dossier's reveal is scoped to its node; a bulk one (``household`` None)
+    to the user's own node, so that the center above him reads it."""
+    node_id = household.node_id if household is not None else user.node_id
+    SensitiveAccess.objects.create(
+        user=user, household=household, node_id=node_id, channel=channel, detail=detail, row_count=row_count
+    )
 
 
 def shown_id(value, unmasked):

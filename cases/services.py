@@ -95,9 +95,11 @@ def household_recompute(household, members=None):
     """Recomputes income, per-capita income, the applicable 低保 standard and the proposed category.
 
     ``members`` are the household's members (unsaved ones too); saved members are read otherwise.
-    Does not save. An accident category chosen by the clerk stays; otherwise the proposal is used
+    The household size is their number. Does not save. An accident category chosen by the clerk stays; otherwise the proposal is used
     until the center confirms a category."""
     members = list(household.members.all()) if members is None else members
+    # the household is the people listed: a typed size could make anyone 深度困难
+    household.household_size = len(members)
     annual, per_capita = compute_per_capita(
         [m.monthly_income for m in members], household.other_annual_income, household.rigid_expense,
         household.household_size,
@@ -124,6 +126,7 @@ def household_save(*, household, members, actor):
     if is_new:
         household.created_by = actor
     household_recompute(household, members)
+    new_members = [m for m in members if m.pk is None]
     try:
         with transaction.atomic():
             household._change_reason = "新建" if is_new else "修改"
@@ -133,12 +136,25 @@ def household_save(*, household, members, actor):
             for member in members:
                 member.household = household
                 member.in_active_dossier = household.is_active
-                member.save()
-    except IntegrityError as error:
+                # one savepoint a person, so that a refusal names who was refused
+                with transaction.atomic():
+                    try:
+                        member.save()
+                    except IntegrityError as error:
+                        if "one_active_dossier" not in str(error) and "id_number" not in str(error):
+                            raise
+                        refusal = WorkflowError(
+                            _("%(name)s已在另一份有效档案中（刚刚由其他人录入），一人不能同时建两份档案。")
+                            % {"name": member.name}
+                        )
+                        refusal.id_number = member.id_number
+                        raise refusal from error
+    except (IntegrityError, WorkflowError):
+        # nothing was saved: the instances must not look saved to the page that shows them again
         if is_new:
             household.pk = None
-        if "cases_member_one_active_dossier" in str(error) or "id_number" in str(error):
-            raise WorkflowError(_("有家庭成员已在另一份有效档案中，一人不能同时建两份档案。")) from error
+        for member in new_members:
+            member.pk = None
         raise
     return household
 

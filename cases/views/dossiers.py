@@ -91,7 +91,8 @@ def _edit_page(request, forms, household=None):
         try:
             household = household_save(household=household, members=forms.members(), actor=request.user)
         except WorkflowError as error:
-            forms.head_form.add_error(None, error.messages[0])
+            forms.place_error(error)
+            household = forms.household.pk and forms.household
         else:
             messages.success(request, _("档案已保存。"))
             return redirect(household)

@@ -15,6 +15,20 @@
   function field(name) { return form.querySelector("[name='h-" + name + "']"); }
   function value(name) { var el = field(name); return el ? el.value : ""; }
 
+  // the household is the people listed: the head and every member row kept and filled in
+  function householdSize() {
+    var size = 0;
+    form.querySelectorAll(".member-form").forEach(function (set) {
+      if (set.closest("template")) return;
+      var del = set.querySelector("input[name$='-DELETE']");
+      var id = set.querySelector("input[name$='-id']");
+      var name = set.querySelector("input[name$='-name']");
+      if (del && del.checked) return;
+      if ((id && id.value) || (name && name.value.trim()) || set.getAttribute("data-prefix") === "head") size += 1;
+    });
+    return size;
+  }
+
   function recompute() {
     var monthly = 0;
     form.querySelectorAll("[data-calc='monthly_income']").forEach(function (el) {
@@ -24,11 +38,13 @@
     });
     var annual = monthly * 12 + cents(value("other_annual_income"));
     var rigid = cents(value("medical_expense")) + cents(value("education_expense")) + cents(value("other_rigid_expense"));
-    var size = parseInt(value("household_size"), 10);
+    var size = householdSize();
+    var shown = document.getElementById("calc-size");
+    if (shown) shown.textContent = size + " 人";
     document.getElementById("calc-annual").textContent = yuan(annual) + " 元";
     document.getElementById("calc-rigid").textContent = yuan(rigid) + " 元";
     if (!(size >= 1)) {
-      document.getElementById("calc-per-capita").textContent = "请填写家庭人口";
+      document.getElementById("calc-per-capita").textContent = "请填写户主";
       document.getElementById("calc-category").textContent = "—";
       return;
     }

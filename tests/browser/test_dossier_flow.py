@@ -73,9 +73,9 @@ def test_a_dossier_travels_from_the_clerk_to_the_centers_approval(page, county):
     expect(page.locator("[name='head-birth_date']")).to_have_value("1975-03-14")
     page.select_option("[name='head-work_status']", "laid_off")
     page.fill("[name='head-monthly_income']", "1200")
-    page.fill("[name='h-household_size']", "3")
-    # 1,200 a month for three people: 400.00 a head
-    expect(per_capita).to_have_text("400.00 元/月")
+    # 1,200 a month for the head alone: the household is the people listed
+    expect(per_capita).to_have_text("1200.00 元/月")
+    expect(page.locator("#calc-size")).to_have_text("1 人")
     expect(page.locator("#calc-standard")).to_have_text("700.00 元/月")
     page.fill("[name='h-address']", "弥勒县弥阳镇髯翁社区太平路12号")
     page.select_option("[name='h-primary_cause']", "laid_off")
@@ -83,15 +83,17 @@ def test_a_dossier_travels_from_the_clerk_to_the_centers_approval(page, county):
     # the page opens with one blank member row; the button adds the second
     expect(page.locator("#members fieldset.member-form")).to_have_count(1)
     fill_member(page, 0, relation="spouse", name="李平凤", id_number=SPOUSE_ID, income="600")
-    # (1,200 + 600) × 12 ÷ 12 ÷ 3 = 600.00, below the 700.00 standard
-    expect(per_capita).to_have_text("600.00 元/月")
-    expect(page.locator("#calc-category")).to_have_text("深度困难")
+    # (1,200 + 600) × 12 ÷ 12 ÷ 2 = 900.00, below twice the 700.00 standard
+    expect(per_capita).to_have_text("900.00 元/月")
+    expect(page.locator("#calc-category")).to_have_text("相对困难")
     page.get_by_role("button", name="＋ 添加家庭成员").click()
     expect(page.locator("#members fieldset.member-form")).to_have_count(2)
     fill_member(page, 1, relation="child", name="张文", id_number=CHILD_ID, income="0", work_status="student")
     expect(page.locator("[name='m-1-birth_date']")).to_have_value("2008-09-01")
     expect(page.locator("[name='m-1-sex']")).to_have_value("M")
+    # three people: 600.00, below the standard
     expect(per_capita).to_have_text("600.00 元/月")
+    expect(page.locator("#calc-category")).to_have_text("深度困难")
 
     page.get_by_role("button", name="保存档案").click()
     expect(page.locator(".messages")).to_contain_text("档案已保存。")
@@ -157,7 +159,6 @@ def test_a_household_of_one_saves_with_the_blank_member_row_left_untouched(page,
     page.fill("[name='head-name']", "杨文华")
     page.fill("[name='head-id_number']", HEAD_ID)
     page.fill("[name='head-monthly_income']", "500")
-    page.fill("[name='h-household_size']", "1")
     page.fill("[name='h-address']", "弥勒县弥阳镇髯翁社区太平路14号")
     page.select_option("[name='h-primary_cause']", "illness")
     page.get_by_role("button", name="保存档案").click()
@@ -181,7 +182,6 @@ def test_the_form_fills_birth_date_and_sex_from_the_id_number_and_hints_at_accid
     expect(page.locator("[name='head-sex']")).to_have_value("F")
     hint = page.locator("#calc-accident-hint")
     page.fill("[name='head-monthly_income']", "500")
-    page.fill("[name='h-household_size']", "1")
     expect(hint).to_be_hidden()
     page.fill("[name='h-medical_expense']", "5000")  # above 80% of the 6,000 a year
     expect(hint).to_be_visible()

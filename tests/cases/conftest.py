@@ -29,12 +29,16 @@ def make_standard(node, year=None, urban="700.00", rural="560.00"):
 
 
 def make_household(node, created_by, *, head_name="张志强", head_id=None, status=Status.DRAFT, members=(),
-                   monthly_income="900.00", household_size=3, category=Category.DEEP, number=None, **fields):
-    """A dossier with its head (and ``members``: (name, relation, id_number) tuples) in ``status``."""
+                   monthly_income="900.00", household_size=None, category=Category.DEEP, number=None, **fields):
+    """A dossier with its head (and ``members``: (name, relation, id_number) tuples) in ``status``.
+
+    The household size is the number of people listed, as the dossier service counts it; pass
+    ``household_size`` only to build a row as the database may hold it from before that rule."""
     fields.setdefault("primary_cause", "laid_off")
     fields.setdefault("address", "弥勒县弥阳镇髯翁社区")
     household = Household.objects.create(
-        node=node, created_by=created_by, status=status, household_size=household_size, category=category,
+        node=node, created_by=created_by, status=status, household_size=household_size or 1 + len(members),
+        category=category,
         proposed_category=category, number=number or (f"5325262026{next(_serials):05d}" if status == Status.APPROVED else None),
         approved_at=timezone.now() if status == Status.APPROVED else None, **fields,
     )

@@ -434,8 +434,8 @@ def test_editing_a_draft_in_the_admin_recomputes_through_the_service(client, col
 
     assert response.status_code == 302
     own.refresh_from_db()
-    # (900 × 12 + 3600) ÷ 12 ÷ 3
-    assert own.per_capita_monthly_income == Decimal("400.00")
+    # (900 × 12 + 3600) ÷ 12 ÷ 1 (the household is its one listed member)
+    assert own.per_capita_monthly_income == Decimal("1200.00")
     assert own.status == Status.DRAFT
     assert own.history.first().history_change_reason == "修改"
     assert own.history.first().history_user == colleague
@@ -639,7 +639,7 @@ def test_notice_admin_lists_the_dossiers_and_objections_read_only(client, center
 def test_sensitive_access_log_is_read_by_the_center_only_within_scope(
     client, center_admin, township_reviewer, outsider_admin, own
 ):
-    SensitiveAccess.objects.create(user=center_admin, household=own, channel="page")
+    SensitiveAccess.objects.create(user=center_admin, household=own, node=own.node, channel="page")
     url = reverse("admin:cases_sensitiveaccess_changelist")
 
     client.force_login(center_admin)

@@ -66,11 +66,9 @@ def test_full_width_and_lower_case_id_numbers_are_stored_normalised(client, comm
     [
         ({"head-id_number": HEAD_ID[:17] + ("0" if HEAD_ID[17] != "0" else "1")}, "id_number", "校验位"),
         ({"head-id_number": HEAD_ID[:15]}, "id_number", "15位"),
-        ({"h-household_size": "0"}, "household_size", "至少为1人"),
         ({"h-other_annual_income": "-5"}, "other_annual_income", "不能为负数"),
         ({"head-monthly_income": "-100"}, "monthly_income", "不能为负数"),
         ({"h-category": "accident", "h-accident_reason": ""}, "accident_reason", "意外致困"),
-        ({"h-household_size": "2"}, "household_size", "少于登记的人数"),
     ],
 )
 def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(

@@ -72,12 +72,12 @@ def test_the_worklist_shows_what_waits_for_the_township_reviewer(client, townshi
 def test_the_change_history_shows_workflow_moves_and_computed_fields(client, center_admin, community, community_clerk, standard):
     from cases.services import household_submit
 
-    household = make_household(community, community_clerk, monthly_income="600.00", household_size=3)
+    household = make_household(community, community_clerk, monthly_income="600.00")
     household_submit(household=household, actor=community_clerk)
     client.force_login(center_admin)
     page = client.get(household.get_absolute_url()).content.decode()
     assert "草稿 → 待初审" in page
-    assert "人均月收入（元）：</span>0.00 → 200.00" in page
+    assert "人均月收入（元）：</span>0.00 → 600.00" in page
 
 
 def test_the_change_history_names_a_new_filing_node(client, center_admin, community, township, community_clerk):

@@ -407,7 +407,8 @@ def test_the_clerk_who_entered_a_dossier_cannot_approve_it(community, people, st
     submit(entered_by_admin, people)
     preliminary(entered_by_admin, people)
     other_admin = make_user("center_admin2", people.admin.node, Role.CENTER_ADMIN, name="周敏")
-    services.household_center_pass(household=entered_by_admin, actor=other_admin, category=Category.DEEP)
+    services.household_center_pass(household=entered_by_admin, actor=other_admin, category=Category.DEEP,
+                                   reason="民政核对后按深度困难认定")
     publish([entered_by_admin], people, ended=True)
     with refused(ENTRANT):
         approve(entered_by_admin, people)
