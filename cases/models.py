@@ -200,13 +200,14 @@ class HouseholdQuerySet(ScopedQuerySet):
         return self.filter(status=Status.APPROVED)
 
     def with_head(self):
-        """Annotates the head's name, ID number and work status: one query, however many rows."""
+        """Annotates the head's name, ID number, work status, sex and phone: one query, however many rows."""
         head = Member.objects.filter(household=models.OuterRef("pk"), relation=Relation.HEAD)
         return self.annotate(
             head_name=models.Subquery(head.values("name")[:1]),
             head_id_number=models.Subquery(head.values("id_number")[:1]),
             head_work_status=models.Subquery(head.values("work_status")[:1]),
             head_sex=models.Subquery(head.values("sex")[:1]),
+            head_phone=models.Subquery(head.values("phone")[:1]),
         )
 
     def not_reviewed_in(self, year):
