@@ -3,6 +3,8 @@
 Every reveal is logged (SensitiveAccess: who, which dossier, through which channel). Pages, PDFs
 and exports all decide through ``reveal``."""
 
+import datetime
+
 from .idcard import mask_id_number, mask_phone
 from .models import SensitiveAccess
 
@@ -31,6 +33,22 @@ def log_access(user, household, channel, *, detail="", row_count=None):
 
 def shown_id(value, unmasked):
     return value if unmasked else mask_id_number(value)
+
+
+def shown_birth_date(value, unmasked):
+    """A birth date as shown beside an ID number: in full (``1980-01-01``) only where the number
+    is shown in full, else the year alone (``1980年``), because the masked digits of an ID number
+    are exactly its birth date. Takes a date, a datetime or an ISO string; "" for none."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value if unmasked else ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return value.isoformat() if unmasked else f"{value.year}年"
 
 
 def shown_phone(value, unmasked):
