@@ -38,12 +38,16 @@ from .models import (
     Status,
     StatusChange,
 )
-from .sensitive import log_access, may_unmask, shown_account
+from .sensitive import log_access, may_unmask, shown_account, shown_birth_date
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
 # the masked stand-in shown instead of each sensitive field to users without cases.view_sensitive
-MASKED = {"id_number": "masked_id_number", "phone": "masked_phone", "bank_account": "masked_bank_account"}
+# (the birth date too: it is exactly the digits the mask hides in an ID number)
+MASKED = {
+    "id_number": "masked_id_number", "birth_date": "masked_birth_date", "phone": "masked_phone",
+    "bank_account": "masked_bank_account",
+}
 ADMIN_CHANNEL = "admin"
 
 
@@ -69,6 +73,10 @@ class MaskedDisplays:
     @admin.display(description=_("身份证号"))
     def masked_id_number(self, obj):
         return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("出生年份"))
+    def masked_birth_date(self, obj):
+        return shown_birth_date(obj.birth_date, False)
 
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj):

@@ -31,7 +31,7 @@ from reportlab.platypus import (
 )
 
 from .models import Relation
-from .sensitive import shown_account, shown_id, shown_phone
+from .sensitive import shown_account, shown_birth_date, shown_id, shown_phone
 
 FONT_NAME = "UnionAidCJK"
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -285,7 +285,7 @@ class _Form:
         return self._pair_rows("户主基本情况", [
             [("姓名", get("name")), ("性别", display("sex")), ("民族", get("ethnicity")),
              ("政治面貌", get("political_status"))],
-            [("身份证号", shown_id(get("id_number"), self.unmasked), 2), ("出生日期", _date(get("birth_date") or None)),
+            [("身份证号", shown_id(get("id_number"), self.unmasked), 2), ("出生日期", shown_birth_date(get("birth_date"), self.unmasked)),
              ("婚姻状况", get("marital_status"))],
             [("健康状况", health, 2), ("就业状况", display("work_status")), ("劳模级别", (get("model_worker") or "无") if head else "")],
             [("联系电话", shown_phone(phone, self.unmasked), 2), ("户口性质", household.get_hukou_type_display()),
@@ -331,7 +331,7 @@ class _Form:
                 self.value(member.name, self.centered_style),
                 self.value(member.get_relation_display(), self.centered_style),
                 self.value(shown_id(member.id_number, self.unmasked), self.centered_style),
-                self.value(_date(member.birth_date), self.centered_style),
+                self.value(shown_birth_date(member.birth_date, self.unmasked), self.centered_style),
                 self.value(member.get_sex_display(), self.centered_style),
                 self.value(health, self.centered_style),
                 self.value(_money(member.monthly_income), self.right_style),
