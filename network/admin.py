@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
-from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin import RelatedOnlyFieldListFilter, SimpleListFilter, widgets
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -19,14 +21,64 @@ def _scoped(queryset, user):
     return queryset.visible_to(user) if isinstance(queryset, ScopedQuerySet) else queryset
 
 
+# The project's one list of fields no address may filter on (by name, on any model along a lookup's
+# path): each lookup on them is a yes/no answer about a hidden digit. An admin may add its own.
+SENSITIVE_FIELDS = frozenset({"password", "phone", "id_number", "birth_date", "bank_account"})
+# the changelist's own parameters (search, ordering, page, error flag, pop-ups, preserved filters)
+CHANGELIST_PARAMS = frozenset({"q", "o", "p", "e", "all", "_to_field", "_popup", "_changelist_filters", "_facets"})
+# a pattern match is a guess per character and can keep a worker busy for seconds
+REGEX_LOOKUPS = frozenset({"regex", "iregex"})
+
+
 class ScopedAdminMixin:
     """Scopes an admin to the user's subtree: its list, its object pages (404 outside), the choices
     of its foreign keys, its list filters (only related rows present in the scoped list), its
     autocomplete (Django asks the target admin's get_queryset) and its raw-id pop-ups (a changelist).
+    Its changelist answers only the lookups its own filters make (``lookup_allowed``).
     network.checks refuses an admin of a scoped model that does not use it."""
+
+    sensitive_fields = SENSITIVE_FIELDS
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        """Only the lookups this admin's own list filters, date hierarchy and raw-id pop-ups
+        produce; never one on a sensitive field, never a regex. Django answers any other with
+        400 (DisallowedModelAdminLookup)."""
+        if lookup in CHANGELIST_PARAMS:
+            return True
+        parts = set(lookup.split(LOOKUP_SEP))
+        if parts & self.sensitive_fields or parts & REGEX_LOOKUPS:
+            return False
+        return lookup in self.filter_lookups(request) or self._is_popup_lookup(lookup, value)
+
+    def filter_lookups(self, request):
+        """The query parameters that the links of this admin's list filters and date hierarchy carry."""
+        lookups = set()
+        if self.date_hierarchy:
+            lookups |= {f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day")}
+        for item in self.get_list_filter(request) if request is not None else self.list_filter:
+            if isinstance(item, type) and issubclass(item, SimpleListFilter):
+                lookups.add(item.parameter_name)
+                continue
+            path = item[0] if isinstance(item, (list, tuple)) else item
+            path = path if isinstance(path, str) else path.name
+            field = get_fields_from_path(self.model, path)[-1]
+            if field.is_relation:
+                lookups |= {f"{path}__{field.target_field.name}__exact", f"{path}__isnull"}
+            else:
+                # choices and booleans (__exact), all values (the bare path), dates (__gte, __lt), empty
+                lookups |= {path, *(f"{path}__{suffix}" for suffix in ("exact", "isnull", "isempty", "gte", "lt"))}
+        return lookups
+
+    def _is_popup_lookup(self, lookup, value):
+        """A raw-id pop-up passes its foreign key's ``limit_choices_to`` as parameters (as Django allows)."""
+        for fk_lookup in self.model._meta.related_fkey_lookups:
+            fk_lookup = fk_lookup() if callable(fk_lookup) else fk_lookup
+            if (lookup, value) in widgets.url_params_from_lookup_dict(fk_lookup).items():
+                return True
+        return False
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
