@@ -539,6 +539,16 @@ class NoticeBatch(models.Model):
     def has_ended(self, today=None):
         return (today or timezone.localdate()) > self.ends_on
 
+    @property
+    def first_day_shown(self):
+        """The notice cannot have been posted before it was published, whatever its start date says."""
+        return max(self.starts_on, timezone.localdate(self.created_at))
+
+    def has_run(self, today=None):
+        """Whether the notice is over and was really up for the required number of days."""
+        days_shown = (self.ends_on - self.first_day_shown).days + 1
+        return self.has_ended(today) and days_shown >= settings.NOTICE_DAYS
+
 
 class NoticeEntry(models.Model):
     batch = models.ForeignKey(NoticeBatch, on_delete=models.CASCADE, related_name="entries", verbose_name=_("公示批次"))

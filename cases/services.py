@@ -33,6 +33,7 @@ from .models import (
     compute_per_capita,
     propose_category,
 )
+from .validators import FIRST_YEAR
 
 
 class WorkflowError(ValidationError):
@@ -58,8 +59,56 @@ def _require_status(household, *statuses):
     )
 
 
+# the change reasons household_save writes: a history record with one of them is an edit by a person
+EDIT_REASONS = ("新建", "修改")
+ENTRANT_REFUSAL = _("录入或修改过该档案的工作人员不能审核、审批或复核同一份档案。")
+
+
+def household_editors(household):
+    """The ids of the people who made the version under review: its entrant, and whoever saved a
+    change to it or its members since it was last approved (ever, if it never was)."""
+    approved_at = (household.status_changes.filter(to_status=Status.APPROVED, from_status=Status.IN_NOTICE)
+                   .order_by("-at").values_list("at", flat=True).first())
+    editors = {household.created_by_id}
+    for records in (Household.history.filter(id=household.pk), Member.history.filter(household_id=household.pk)):
+        records = records.filter(history_change_reason__in=EDIT_REASONS, history_user__isnull=False)
+        if approved_at is not None:
+            records = records.filter(history_date__gt=approved_at)
+        editors |= set(records.values_list("history_user_id", flat=True))
+    return editors
+
+
+def is_entrant(household, actor):
+    return actor.pk in household_editors(household)
+
+
 def _require_not_entrant(household, actor):
-    _require(household.created_by_id != actor.pk, _("录入该档案的工作人员不能审核或审批同一份档案。"))
+    _require(not is_entrant(household, actor), ENTRANT_REFUSAL)
+
+
+def did_first_review(household, actor):
+    """Whether ``actor`` passed the 初审 of the dossier's current round (since it was last submitted)."""
+    submitted_at = (household.status_changes.filter(to_status=Status.SUBMITTED)
+                    .order_by("-at").values_list("at", flat=True).first())
+    return submitted_at is not None and household.status_changes.filter(
+        to_status=Status.PRELIM_PASSED, actor=actor, at__gte=submitted_at).exists()
+
+
+def _require_not_first_reviewer(household, actor):
+    _require(not did_first_review(household, actor), _("做过初审的工作人员不能再进行中心审核或审批。"))
+
+
+def reviews_first(household, actor):
+    """初审 belongs to the township federation or system union the dossier's node lies under (the
+    center only for a dossier filed at the center itself)."""
+    if actor.is_superuser:
+        return True
+    path = household.node.ancestor_ids
+    return actor.node_id == (path[1] if len(path) > 1 else path[0])
+
+
+def _require_first_reviewer_level(household, actor):
+    _require(reviews_first(household, actor), _("初审由档案所属的乡镇工会联合会或系统工会进行。"))
 
 
 def _require_center(actor):
@@ -84,6 +133,7 @@ def _move(household, actor, action, to_status, opinion="", **fields):
     for name, value in fields.items():
         setattr(household, name, value)
     household._change_reason = action
+    household._history_user = actor
     household.save()
     return StatusChange.objects.create(
         household=household, action=action, from_status=from_status, to_status=to_status, actor=actor,
@@ -129,13 +179,17 @@ def household_save(*, household, members, actor):
     new_members = [m for m in members if m.pk is None]
     try:
         with transaction.atomic():
-            household._change_reason = "新建" if is_new else "修改"
+            reason = EDIT_REASONS[0] if is_new else EDIT_REASONS[1]
+            household._change_reason, household._history_user = reason, actor
             household.save()
             keep = [m.pk for m in members if m.pk]
-            household.members.exclude(pk__in=keep).delete()
+            for removed in household.members.exclude(pk__in=keep):
+                removed._change_reason, removed._history_user = reason, actor
+                removed.delete()
             for member in members:
                 member.household = household
                 member.in_active_dossier = household.is_active
+                member._change_reason, member._history_user = reason, actor
                 # one savepoint a person, so that a refusal names who was refused
                 with transaction.atomic():
                     try:
@@ -180,11 +234,12 @@ def household_submit(*, household, actor, opinion=""):
 def household_preliminary_pass(*, household, actor, visited_on, visitors, findings, opinion=""):
     """初审 passed by the township or system union, with the home visit it rests on."""
     _require_perm(actor, "cases.review_household")
-    _require_township_or_above(actor)
     household = _locked(household)
     _require_status(household, Status.SUBMITTED)
+    _require_first_reviewer_level(household, actor)
     _require_not_entrant(household, actor)
     _require(visitors.strip() and findings.strip(), _("初审必须有入户调查记录：走访人员和走访情况。"))
+    _require(visited_on <= timezone.localdate(), _("走访日期不能晚于今天。"))
     HomeVisit.objects.create(
         household=household, visited_on=visited_on, visitors=visitors, findings=findings, recorded_by=actor
     )
@@ -199,6 +254,7 @@ def household_center_pass(*, household, actor, category, reason="", opinion=""):
     household = _locked(household)
     _require_status(household, Status.PRELIM_PASSED)
     _require_not_entrant(household, actor)
+    _require_not_first_reviewer(household, actor)
     _require(category in Category.values, _("请选择困难类别。"))
     household_recompute(household)
     if category != household.category:
@@ -229,7 +285,10 @@ def economic_check_result(*, check, actor, passed, result, result_on=None):
     _require_center(actor)
     _require(check.result_on is None, _("该核对已登记结果。"))
     _require(result.strip(), _("请填写核对结果。"))
-    check.passed, check.result, check.result_on = passed, result, result_on or timezone.localdate()
+    result_on = result_on or timezone.localdate()
+    _require(check.requested_on <= result_on <= timezone.localdate(),
+             _("结果日期应在申请核对日期（%(date)s）与今天之间。") % {"date": check.requested_on.isoformat()})
+    check.passed, check.result, check.result_on = passed, result, result_on
     check.save()
     return check
 
@@ -241,6 +300,9 @@ def notice_publish(*, actor, title, starts_on, ends_on, households, place=""):
     _require_center(actor)
     _require(households, _("请至少选择一份待公示的档案。"))
     _require(ends_on >= starts_on, _("公示截止日期不能早于开始日期。"))
+    _require(starts_on >= timezone.localdate(), _("公示开始日期不能早于发布当天。"))
+    _require((ends_on - starts_on).days + 1 >= settings.NOTICE_DAYS,
+             _("公示期至少%(days)s天（含开始当天）。") % {"days": settings.NOTICE_DAYS})
     batch = NoticeBatch.objects.create(
         title=title, node=actor.node, starts_on=starts_on, ends_on=ends_on, place=place, created_by=actor
     )
@@ -295,10 +357,14 @@ def household_approve(*, household, actor, opinion=""):
     household = _locked(household)
     _require_status(household, Status.IN_NOTICE)
     _require_not_entrant(household, actor)
+    _require_not_first_reviewer(household, actor)
     entry = household.notice_entries.select_related("batch").order_by("-batch__starts_on", "-pk").first()
     _require(entry is not None, _("档案未经公示，不能审批。"))
     _require(entry.batch.has_ended(),
              _("公示期至%(date)s止，公示期满后才能审批。") % {"date": entry.batch.ends_on.isoformat()})
+    _require(entry.batch.has_run(),
+             _("公示自%(first)s起实际只张贴了不足%(days)s天，不能据此审批；请重新公示。")
+             % {"first": entry.batch.first_day_shown.isoformat(), "days": settings.NOTICE_DAYS})
     _require(not entry.objections.filter(resolved_at__isnull=True).exists(), _("公示期间的异议尚未处理完毕。"))
     now = timezone.now()
     number = household.number or _next_number(timezone.localdate().year)
@@ -354,6 +420,7 @@ def household_exit(*, household, actor, reason, opinion=""):
     _require_township_or_above(actor)
     household = _locked(household)
     _require_status(household, Status.APPROVED)
+    _require_not_entrant(household, actor)
     _require(reason in ExitReason.values, _("请选择退出原因。"))
     change = _move(household, actor, "退出", Status.EXITED, opinion, exit_reason=reason, exited_at=timezone.now())
     _deactivate_members(household, False)
@@ -367,7 +434,11 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
     _require_township_or_above(actor)
     household = _locked(household)
     _require_status(household, Status.APPROVED)
+    _require_not_entrant(household, actor)
     _require(outcome in AnnualReviewOutcome.values, _("请选择复核结论。"))
+    approved_year = timezone.localdate(household.approved_at).year if household.approved_at else FIRST_YEAR
+    _require(approved_year <= year <= timezone.localdate().year,
+             _("复核年度应在批准建档的%(first)s年与今年之间。") % {"first": approved_year})
     _require(not household.annual_reviews.filter(year=year).exists(),
              _("%(year)s年度已复核过该档案。") % {"year": year})
     if outcome == AnnualReviewOutcome.CHANGE:

@@ -157,6 +157,9 @@ MEDIA_URL = "media/"
 # The CJK TrueType font embedded in printed forms (Debian: fonts-wqy-zenhei).
 PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 
+# The shortest public notice (公示) of new dossiers, in days including the first; local rules vary.
+NOTICE_DAYS = int(os.environ.get("NOTICE_DAYS", "7"))
+
 # The county's administrative code, the first part of every dossier number.
 COUNTY_CODE = os.environ.get("COUNTY_CODE", "532526")
 # Dossier number pattern: {county} county code, {year} approval year, {serial} per-year serial.

@@ -142,7 +142,8 @@ def test_a_dossier_travels_from_the_clerk_to_the_centers_approval(page, county):
     assert household.status == Status.IN_NOTICE
 
     today = timezone.localdate()
-    NoticeBatch.objects.update(starts_on=today - datetime.timedelta(days=8), ends_on=today - datetime.timedelta(days=1))
+    NoticeBatch.objects.update(starts_on=today - datetime.timedelta(days=8), ends_on=today - datetime.timedelta(days=1),
+                               created_at=timezone.now() - datetime.timedelta(days=8))
     page.goto(household.get_absolute_url())
     workflow_form(page, "household_approve", household).get_by_role("button", name="审批通过并编号").click()
     household.refresh_from_db()

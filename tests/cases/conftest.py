@@ -58,6 +58,18 @@ def make_household(node, created_by, *, head_name="张志强", head_id=None, sta
     return household
 
 
+def backdate_notice(batch, days_ago, days=7):
+    """Moves a notice into the past, its publication included, as if it had been published
+    ``days_ago`` days ago and run ``days`` days (services refuse a back-dated notice)."""
+    starts_on = timezone.localdate() - datetime.timedelta(days=days_ago)
+    type(batch).objects.filter(pk=batch.pk).update(
+        starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=days - 1),
+        created_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+    batch.refresh_from_db()
+    return batch
+
+
 @pytest.fixture
 def standard(center):
     return make_standard(center)

@@ -90,6 +90,7 @@ def notice_ended(household, by, days_ago=3):
         title="2026年第一批困难职工档案公示", node=by.node, created_by=by,
         starts_on=timezone.localdate() - datetime.timedelta(days=days_ago + 7),
         ends_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+        created_at=timezone.now() - datetime.timedelta(days=days_ago + 7),
     )
     return NoticeEntry.objects.create(batch=batch, household=household)
 
@@ -213,7 +214,7 @@ def test_approve_action_refuses_the_admin_who_entered_the_dossier_and_changes_no
     assert (household.status, household.number) == (Status.IN_NOTICE, None)
     assert not StatusChange.objects.filter(household=household).exists()
     assert messages_of(response) == [
-        f"黄玉珍（#{household.pk}）：录入该档案的工作人员不能审核或审批同一份档案。"
+        f"黄玉珍（#{household.pk}）：录入或修改过该档案的工作人员不能审核、审批或复核同一份档案。"
     ]
 
 

@@ -55,7 +55,7 @@ def test_the_clerk_who_entered_a_dossier_cannot_approve_it_through_the_batch(fin
     type(households[0]).objects.filter(pk=households[0].pk).update(created_by=center_admin)
     approved, refused = services.notice_approve(batch=batch, actor=center_admin)
     assert len(approved) == 2
-    assert refused == [(households[0], "录入该档案的工作人员不能审核或审批同一份档案。")]
+    assert refused == [(households[0], "录入或修改过该档案的工作人员不能审核、审批或复核同一份档案。")]
 
 
 def test_a_township_reviewer_cannot_approve_a_notice(client, township_reviewer, finished):

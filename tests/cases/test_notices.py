@@ -13,7 +13,7 @@ from cases.models import Household, NoticeBatch, Objection, Status, StatusChange
 
 from ..conftest import make_user
 from .conftest import make_household as _make_household
-from .conftest import make_id_number
+from .conftest import backdate_notice, make_id_number
 
 _people = itertools.count()
 
@@ -30,11 +30,17 @@ def make_household(node, created_by, **fields):
 
 
 def _publish(actor, households, *, starts_on=None, days=7, title="2026年第1批困难职工建档公示"):
-    starts_on = starts_on or timezone.localdate()
-    return services.notice_publish(
-        actor=actor, title=title, starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=days - 1),
-        households=households, place="县总工会公示栏",
+    """Publishes a notice; one that starts in the past is published today and then back-dated."""
+    today = timezone.localdate()
+    starts_on = starts_on or today
+    batch = services.notice_publish(
+        actor=actor, title=title, starts_on=max(starts_on, today),
+        ends_on=max(starts_on, today) + datetime.timedelta(days=days - 1), households=households,
+        place="县总工会公示栏",
     )
+    if starts_on < today:
+        backdate_notice(batch, (today - starts_on).days, days)
+    return batch
 
 
 def _form_data(households, **overrides):

@@ -39,7 +39,7 @@ from ..conftest import make_node, make_user
 from .conftest import make_household, make_id_number, make_standard
 
 NO_RIGHT = "您的角色无权进行此操作。"
-ENTRANT = "录入该档案的工作人员不能审核或审批同一份档案。"
+ENTRANT = "录入或修改过该档案的工作人员不能审核、审批或复核同一份档案。"
 CENTER_ONLY = "只有县援助分中心可以进行此操作。"
 
 
@@ -113,18 +113,23 @@ def center_pass(household, people, **overrides):
 
 
 def publish(households, people, *, ended=False):
+    """A notice published today for seven days; ``ended``: as if it had been published ten days ago."""
     today = timezone.localdate()
-    starts_on = today - datetime.timedelta(days=10) if ended else today
-    return services.notice_publish(
-        actor=people.admin, title="2026年第1批困难职工建档公示", starts_on=starts_on,
-        ends_on=starts_on + datetime.timedelta(days=6), households=households, place="县总工会公示栏",
+    batch = services.notice_publish(
+        actor=people.admin, title="2026年第1批困难职工建档公示", starts_on=today,
+        ends_on=today + datetime.timedelta(days=6), households=households, place="县总工会公示栏",
     )
+    if ended:
+        end_notice(batch, days_ago=10)
+    return batch
 
 
-def end_notice(batch):
-    today = timezone.localdate()
+def end_notice(batch, days_ago=8):
+    """Moves a notice into the past, publication included, as if it had run its seven days."""
+    starts_on = timezone.localdate() - datetime.timedelta(days=days_ago)
     NoticeBatch.objects.filter(pk=batch.pk).update(
-        starts_on=today - datetime.timedelta(days=8), ends_on=today - datetime.timedelta(days=1)
+        starts_on=starts_on, ends_on=starts_on + datetime.timedelta(days=6),
+        created_at=timezone.now() - datetime.timedelta(days=days_ago),
     )
 
 
@@ -189,9 +194,9 @@ def test_a_dossier_goes_from_draft_to_on_file_with_every_step_recorded(draft, pe
         people.admin, "核对配偶收入和车辆", None, None
     )
     services.economic_check_result(check=check, actor=people.admin, passed=True, result="无车辆，收入与申报一致",
-                                   result_on=datetime.date(2026, 3, 9))
+                                   result_on=timezone.localdate())
     check.refresh_from_db()
-    assert (check.passed, check.result, check.result_on) == (True, "无车辆，收入与申报一致", datetime.date(2026, 3, 9))
+    assert (check.passed, check.result, check.result_on) == (True, "无车辆，收入与申报一致", timezone.localdate())
     draft.refresh_from_db()
     assert draft.status == Status.PRELIM_PASSED
 
@@ -437,7 +442,7 @@ def test_a_first_review_without_a_home_visit_is_refused(draft, people, visitors,
 def test_a_community_level_reviewer_cannot_pass_the_first_review(draft, people, community):
     community_reviewer = make_user("ranweng_reviewer", community, Role.REVIEWER, name="杨红")
     walk(draft, people, Status.SUBMITTED)
-    with refused("初审由乡镇工会联合会或系统工会进行。"):
+    with refused("初审由档案所属的乡镇工会联合会或系统工会进行。"):
         services.household_preliminary_pass(household=draft, actor=community_reviewer, visited_on=timezone.localdate(),
                                             visitors="杨红", findings="属实")
 

@@ -22,7 +22,7 @@ from cases.models import (
     StatusChange,
 )
 
-from .conftest import make_household, make_id_number
+from .conftest import backdate_notice, make_household, make_id_number
 
 WORKFLOW_URLS = [
     "household_submit", "household_preliminary", "household_center_review", "household_economic_check",
@@ -40,9 +40,9 @@ def url(name, household, check=None):
 def put_on_notice(household, admin, *, ended=True):
     """Publishes a center-passed dossier; an ``ended`` notice ran last week."""
     today = timezone.localdate()
-    starts_on = today - datetime.timedelta(days=10) if ended else today
-    return services.notice_publish(actor=admin, title="2026年第1批困难职工建档公示", starts_on=starts_on,
-                                   ends_on=starts_on + datetime.timedelta(days=6), households=[household])
+    batch = services.notice_publish(actor=admin, title="2026年第1批困难职工建档公示", starts_on=today,
+                                    ends_on=today + datetime.timedelta(days=6), households=[household])
+    return backdate_notice(batch, 10) if ended else batch
 
 
 @pytest.fixture
@@ -127,10 +127,10 @@ def test_the_center_requests_an_economic_check_and_records_its_result(client, ho
     assert url("household_economic_check_result", household, check) in page
 
     response = client.post(url("household_economic_check_result", household, check),
-                           {"passed": "1", "result": "无车辆，存款与申报一致", "result_on": "2026-03-09"})
+                           {"passed": "1", "result": "无车辆，存款与申报一致", "result_on": timezone.localdate().isoformat()})
     assert response.status_code == 302 and response.url == household.get_absolute_url()
     check.refresh_from_db()
-    assert (check.passed, check.result, check.result_on) == (True, "无车辆，存款与申报一致", datetime.date(2026, 3, 9))
+    assert (check.passed, check.result, check.result_on) == (True, "无车辆，存款与申报一致", timezone.localdate())
 
 
 def test_the_center_overrides_the_category_with_a_reason(client, household_in, center_admin):
@@ -225,7 +225,8 @@ def test_a_refused_move_shows_the_reason_in_chinese_and_changes_nothing(
     number = household.number
     if message is None:
         # the notice runs until next week
-        household.notice_batches.update(starts_on=timezone.localdate(), ends_on=timezone.localdate())
+        household.notice_batches.update(starts_on=timezone.localdate(), ends_on=timezone.localdate(),
+                                        created_at=timezone.now())
         message = f"公示期至{timezone.localdate().isoformat()}止，公示期满后才能审批。"
     changes = StatusChange.objects.count()
     client.force_login(request.getfixturevalue(user))
@@ -243,7 +244,7 @@ def test_the_entering_clerk_who_became_center_admin_cannot_approve_by_posting(cl
     Household.objects.filter(pk=household.pk).update(created_by=center_admin)
     client.force_login(center_admin)
     response = client.post(url("household_approve", household), {}, follow=True)
-    assert "录入该档案的工作人员不能审核或审批同一份档案。" in messages_of(response)
+    assert "录入或修改过该档案的工作人员不能审核、审批或复核同一份档案。" in messages_of(response)
     household.refresh_from_db()
     assert household.status == Status.IN_NOTICE and household.number is None
 

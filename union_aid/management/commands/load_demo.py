@@ -24,6 +24,7 @@ from cases.models import (
     Household,
     HukouType,
     Member,
+    NoticeBatch,
     Relation,
     Status,
     StatusChange,
@@ -170,14 +171,23 @@ class Command(BaseCommand):
         return created
 
     def _notice(self, today):
-        """A finished 公示 of a few center-passed dossiers, so that approval has work waiting."""
+        """A finished 公示 of a few center-passed dossiers, so that approval has work waiting: it is
+        published as the service allows (from today, seven days) and then moved nine days back, as
+        if it had been posted then."""
         waiting = list(Household.objects.filter(status=Status.CENTER_PASSED).order_by("pk")[:4])
-        if waiting:
-            notice_publish(
-                actor=User.objects.get(username="center_admin"), households=waiting,
-                title=f"{today.year}年第1批困难职工建档公示（演示）", place="县总工会公示栏",
-                starts_on=today - datetime.timedelta(days=9), ends_on=today - datetime.timedelta(days=3),
-            )
+        if not waiting:
+            return
+        batch = notice_publish(
+            actor=User.objects.get(username="center_admin"), households=waiting,
+            title=f"{today.year}年第1批困难职工建档公示（演示）", place="县总工会公示栏",
+            starts_on=today, ends_on=today + datetime.timedelta(days=settings.NOTICE_DAYS - 1),
+        )
+        published = timezone.now() - datetime.timedelta(days=9)
+        NoticeBatch.objects.filter(pk=batch.pk).update(
+            starts_on=today - datetime.timedelta(days=9),
+            ends_on=today - datetime.timedelta(days=10 - settings.NOTICE_DAYS), created_at=published,
+        )
+        StatusChange.objects.filter(household__in=waiting, to_status=Status.IN_NOTICE).update(at=published)
 
     SURNAMES = "王李张刘陈杨黄赵周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董普李杨"
     GIVEN = "建国秀英志强丽萍永平桂兰红梅德明海燕文华国庆玉珍春生晓东云飞丽华光明淑芬天明春花小红家强美玲学文金凤"
