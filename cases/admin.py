@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,7 +22,7 @@ from network.admin import ScopedAdminMixin, ScopedInlineMixin
 from . import services
 from .forms import ExitForm, HouseholdForm, MemberForm, ReasonForm
 from .history import record_changes
-from .idcard import mask_id_number, mask_phone
+from .idcard import mask_id_number, mask_phone, normalize_id_number
 from .models import (
     AnnualReview,
     DibaoStandard,
@@ -38,7 +38,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .sensitive import log_access, may_unmask, shown_account, shown_birth_date
+from .sensitive import full_id_number, log_access, may_unmask, shown_account, shown_birth_date
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
@@ -85,6 +85,39 @@ class MaskedDisplays:
     @admin.display(description=_("银行账号"))
     def masked_bank_account(self, obj):
         return shown_account(obj.bank_account, False)
+
+
+class FullIdNumberSearch:
+    """The search box of an admin whose search_fields include an ID number: part of a number is
+    matched only for users who may see full numbers; for the others a match on a part would
+    confirm hidden digits one guess at a time, so an ID number matches only when typed in full."""
+
+    @staticmethod
+    def _is_id_number(search_field):
+        return search_field.lstrip("^=@").split("__")[-1] == "id_number"
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if may_unmask(request.user):
+            return fields
+        return [field for field in fields if not self._is_id_number(field)]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if may_unmask(request.user):
+            return found, may_have_duplicates
+        numbers = {normalize_id_number(term) for term in search_term.split() if full_id_number(term)}
+        whole = normalize_id_number(search_term)
+        if full_id_number(whole):
+            numbers.add(whole)  # typed in groups: 532526 19750314 3712
+        id_fields = [field.lstrip("^=@") for field in super().get_search_fields(request) if self._is_id_number(field)]
+        if numbers and id_fields:
+            match = Q()
+            for field in id_fields:
+                match |= Q(**{f"{field}__in": numbers})
+            found = found | queryset.filter(match)
+            may_have_duplicates = True
+        return found, may_have_duplicates
 
 
 class ReadOnlyPermissions:
@@ -255,7 +288,7 @@ class StatusChangeInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularIn
 
 
 @admin.register(Household)
-class HouseholdAdmin(MaskedDisplays, ScopedHistoryAdmin):
+class HouseholdAdmin(MaskedDisplays, FullIdNumberSearch, ScopedHistoryAdmin):
     list_display = [
         "number", "head", "head_id", "node", "category", "status", "per_capita_monthly_income", "filed_on",
     ]
@@ -264,8 +297,10 @@ class HouseholdAdmin(MaskedDisplays, ScopedHistoryAdmin):
     list_select_related = ["node"]
     list_filter = ["status", "category", "primary_cause", "hukou_type", "node"]
     date_hierarchy = "filed_on"
-    search_fields = ["number", "members__name", "members__id_number", "members__name_initials"]
-    search_help_text = _("按档案编号、姓名、身份证号或姓名拼音首字母（如 zzq）查找。")
+    search_fields = [
+        "number", "members__name", "members__id_number", "members__name_initials", "members__name_initials_alt",
+    ]
+    search_help_text = _("按档案编号、姓名、完整身份证号或姓名拼音首字母（如 zzq）查找。")
     autocomplete_fields = ["enterprise"]
     # the staff pages' form: for an on-file dossier it leaves the confirmed category alone
     form = HouseholdForm
@@ -491,14 +526,14 @@ def _label(household):
 
 
 @admin.register(Member)
-class MemberAdmin(MaskedDisplays, ReadOnlyPermissions, ScopedHistoryAdmin):
+class MemberAdmin(MaskedDisplays, FullIdNumberSearch, ReadOnlyPermissions, ScopedHistoryAdmin):
     """Members are edited with their dossier (so it is recomputed); here: search and history."""
 
     view_permission = "cases.view_member"
     list_display = ["name", "relation", "masked_id_number", "household", "work_status", "in_active_dossier"]
     list_select_related = ["household"]
     list_filter = ["relation", "in_active_dossier", "work_status"]
-    search_fields = ["name", "name_initials", "id_number", "household__number"]
+    search_fields = ["name", "name_initials", "name_initials_alt", "id_number", "household__number"]
     fields = [
         "household", "relation", "name", "id_number", "birth_date", "sex", "ethnicity", "political_status",
         "marital_status", "health", "disease", "disability", "work_status", "model_worker", "monthly_income",

@@ -8,8 +8,16 @@ from network.models import Enterprise, Node
 
 from .idcard import normalize_id_number
 from .models import Category, Cause, Household, Member, Status, WorkStatus
+from .sensitive import full_id_number, may_unmask
+from .validators import FIRST_FILING_YEAR
 
 ONLY_THESE = [("", _("全部")), ("true", _("仅这些"))]
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year; out of range (bounded by the filter's min_value and max_value) it is ignored."""
+
+    field_class = forms.IntegerField
 
 
 class ChineseOrderingFilter(django_filters.OrderingFilter):
@@ -27,7 +35,7 @@ class HouseholdFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     work_status = django_filters.ChoiceFilter(label=_("户主就业状况"), choices=WorkStatus.choices, method="head_work_status")
     enterprise = django_filters.ModelChoiceFilter(label=_("工作单位"), queryset=Enterprise.objects.none())
-    year = django_filters.NumberFilter(label=_("建档年度"), field_name="filed_on", lookup_expr="year")
+    year = YearFilter(label=_("建档年度"), field_name="filed_on", lookup_expr="year", min_value=FIRST_FILING_YEAR)
     not_reviewed = django_filters.BooleanFilter(
         label=_("本年度未复核"), method="not_reviewed_this_year", widget=forms.Select(choices=ONLY_THESE)
     )
@@ -58,19 +66,27 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        self.user = user
         self.filters["node"].queryset = Node.objects.visible_to(user)
         self.filters["enterprise"].queryset = Enterprise.objects.visible_to(user)
+        # no dossier is filed before 1995 nor after this year (next year's, at the year's turn)
+        self.filters["year"].extra["max_value"] = timezone.localdate().year + 1
 
     def search(self, queryset, name, value):
-        """Name, ID number, dossier number or pinyin initials (zzq for 张志强), of any member."""
+        """Name, ID number, dossier number or pinyin initials (zzq for 张志强; zzw for 曾志伟 by the
+        surname's own reading), of any member. Part of an ID number is matched only for users who
+        may see full numbers: for the others a match on a part would confirm the hidden digits."""
         value = value.strip()
         if not value:
             return queryset
         members = Member.objects.filter(household=OuterRef("pk"))
+        initials = value.lower()
+        match = Q(name__contains=value) | Q(name_initials__startswith=initials) | Q(name_initials_alt__startswith=initials)
         id_like = normalize_id_number(value)
-        match = Q(name__contains=value) | Q(name_initials__startswith=value.lower())
-        if any(ch.isdigit() for ch in id_like):
+        if may_unmask(self.user) and any(ch.isdigit() for ch in id_like):
             match |= Q(id_number__contains=id_like)
+        elif full_id_number(value):
+            match |= Q(id_number=id_like)
         return queryset.filter(Q(number__contains=value) | Exists(members.filter(match)))
 
     def in_subtree(self, queryset, name, node):

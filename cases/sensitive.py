@@ -4,13 +4,20 @@ Every reveal is logged (SensitiveAccess: who, which dossier, through which chann
 and exports all decide through ``reveal``."""
 
 import datetime
+import re
 
-from .idcard import mask_id_number, mask_phone
+from .idcard import mask_id_number, mask_phone, normalize_id_number
 from .models import SensitiveAccess
 
 
 def may_unmask(user):
     return user.has_perm("cases.view_sensitive")
+
+
+def full_id_number(term):
+    """True when a search term is a whole ID number (18 characters once normalised): the only ID
+    search answered to users who may not see full numbers, as a part would confirm hidden digits."""
+    return re.fullmatch(r"\d{17}[\dX]", normalize_id_number(term)) is not None
 
 
 def reveal(request, household, channel):
