@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +22,16 @@ from .models import (
     Status,
 )
 from .services import member_in_other_active_dossier
-from .validators import MAX_HOUSEHOLD_SIZE
+from .validators import (
+    FIRST_FILING_YEAR,
+    MAX_HOUSEHOLD_SIZE,
+    TEXT_MAX,
+    validate_not_after_this_year,
+    validate_since_first_year,
+)
 
 MAX_SECONDARY_CAUSES = 3
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class HouseholdForm(forms.ModelForm):
@@ -255,33 +263,44 @@ class DossierForms:
                     or self.member_formset.non_form_errors())
 
 
+def long_text(label, **kwargs):
+    """A free-text box of the workflow: at most a long page (TEXT_MAX), said in Chinese."""
+    kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
+    field = forms.CharField(label=label, max_length=TEXT_MAX, **kwargs)
+    field.error_messages["max_length"] = _("最多填写%(limit_value)s个字（现在%(show_value)s个字）。")
+    return field
+
+
+def past_date(label, **kwargs):
+    """A date of something that has happened: not in the future, not before FIRST_YEAR."""
+
+    def not_future(value):
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("%(label)s不能晚于今天。") % {"label": label}, code="future")
+
+    return forms.DateField(label=label, widget=DATE_INPUT, validators=[not_future, validate_since_first_year],
+                           **kwargs)
+
+
 class OpinionForm(forms.Form):
-    opinion = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    opinion = long_text(_("意见"), required=False)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": _("请填写理由。")})
+    reason = long_text(_("理由"), error_messages={"required": _("请填写理由。")})
 
 
 class PreliminaryReviewForm(OpinionForm):
     field_order = ["visited_on", "visitors", "findings", "opinion"]
-    visited_on = forms.DateField(label=_("入户调查日期"), initial=timezone.localdate,
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    visited_on = past_date(_("入户调查日期"), initial=timezone.localdate)
     visitors = forms.CharField(label=_("走访人员"), max_length=100)
-    findings = forms.CharField(label=_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}))
-
-    def clean_visited_on(self):
-        visited_on = self.cleaned_data["visited_on"]
-        if visited_on > timezone.localdate():
-            raise forms.ValidationError(_("走访日期不能晚于今天。"))
-        return visited_on
+    findings = long_text(_("走访情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CenterReviewForm(OpinionForm):
     field_order = ["category", "reason", "opinion"]
     category = forms.ChoiceField(label=_("认定类别"), choices=Category.choices)
-    reason = forms.CharField(label=_("改变类别的理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = long_text(_("改变类别的理由"), required=False)
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,14 +317,14 @@ class CenterReviewForm(OpinionForm):
 class EconomicCheckResultForm(forms.Form):
     passed = forms.TypedChoiceField(label=_("核对结论"), choices=[("1", _("通过")), ("0", _("未通过"))],
                                     coerce=lambda v: v == "1")
-    result = forms.CharField(label=_("核对结果"), widget=forms.Textarea(attrs={"rows": 2}))
-    result_on = forms.DateField(label=_("结果日期"), initial=timezone.localdate,
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    result = long_text(_("核对结果"))
+    result_on = past_date(_("结果日期"), initial=timezone.localdate)
 
 
 class AnnualReviewForm(OpinionForm):
     field_order = ["year", "outcome", "category", "exit_reason", "opinion"]
-    year = forms.IntegerField(label=_("复核年度"), initial=lambda: timezone.localdate().year, min_value=2000)
+    year = forms.IntegerField(label=_("复核年度"), initial=lambda: timezone.localdate().year,
+                              min_value=FIRST_FILING_YEAR, validators=[validate_not_after_this_year])
     outcome = forms.ChoiceField(label=_("复核结论"), choices=AnnualReviewOutcome.choices)
     category = forms.ChoiceField(label=_("新类别"), choices=[("", "—")] + Category.choices, required=False)
     exit_reason = forms.ChoiceField(label=_("退出原因"), choices=[("", "—")] + ExitReason.choices, required=False)
@@ -324,12 +343,25 @@ class AnnualReviewForm(OpinionForm):
 
 
 class ExitForm(OpinionForm):
-    field_order = ["reason", "opinion"]
-    reason = forms.ChoiceField(label=_("退出原因"), choices=ExitReason.choices)
+    """An exit asks for the reason (no reason is preselected) and a confirmation that says what it
+    means: undoing it takes the whole approval again. ``cleaned_data`` holds only what
+    services.household_exit takes, so every caller (the dossier page, the admin action) can pass it on."""
+
+    field_order = ["reason", "opinion", "confirm"]
+    reason = forms.ChoiceField(label=_("退出原因"), choices=[("", _("请选择退出原因"))] + ExitReason.choices,
+                               error_messages={"required": _("请选择退出原因。")})
+    confirm = forms.BooleanField(
+        label=_("我已核实并确认退出：该户将移出在档困难职工名单，家庭成员不再计入有效档案，不再享受帮扶；"
+                "以后如返困，须重新经过初审、中心审核、公示和审批。"),
+        error_messages={"required": _("请勾选确认后再办理退出。")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.pop("confirm", None)
+        return cleaned
 
 
-NOTICE_DAYS = 7
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class NoticeForm(forms.Form):
@@ -337,7 +369,7 @@ class NoticeForm(forms.Form):
     starts_on = forms.DateField(label=_("公示开始日期"), widget=DATE_INPUT)
     ends_on = forms.DateField(
         label=_("公示截止日期"), widget=DATE_INPUT,
-        help_text=_("默认公示7天（含开始当天）。"),
+        help_text=_("公示期不少于规定天数（含开始当天），期满后才能审批。"),
     )
     place = forms.CharField(
         label=_("公示地点"), max_length=120, required=False,
@@ -361,13 +393,29 @@ class NoticeForm(forms.Form):
             "year": today.year, "n": batches_this_year + 1,
         }
         self.fields["starts_on"].initial = today
-        self.fields["ends_on"].initial = today + datetime.timedelta(days=NOTICE_DAYS - 1)
+        self.fields["ends_on"].initial = today + datetime.timedelta(days=settings.NOTICE_DAYS - 1)
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        today = timezone.localdate()
+        if starts_on < today:
+            raise forms.ValidationError(_("公示开始日期不能早于发布当天（%(today)s）。") % {"today": today.isoformat()})
+        if starts_on > today + datetime.timedelta(days=90):
+            raise forms.ValidationError(_("公示开始日期不能晚于三个月以后。"))
+        return starts_on
 
     def clean(self):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("公示截止日期不能早于开始日期。"))
+        elif starts_on and ends_on and (ends_on - starts_on).days + 1 < settings.NOTICE_DAYS:
+            self.add_error("ends_on", _("公示期至少%(days)s天（含开始当天），截止日期最早为%(date)s。") % {
+                "days": settings.NOTICE_DAYS,
+                "date": (starts_on + datetime.timedelta(days=settings.NOTICE_DAYS - 1)).isoformat(),
+            })
+        elif starts_on and ends_on and (ends_on - starts_on).days > 90:
+            self.add_error("ends_on", _("公示期不能超过90天。"))
         return cleaned
 
 
@@ -377,9 +425,9 @@ class ObjectionForm(forms.Form):
         error_messages={"required": _("请选择被提出异议的档案。"),
                         "invalid_choice": _("该档案已不在公示中，不能登记异议。")},
     )
-    received_on = forms.DateField(label=_("收到日期"), widget=DATE_INPUT)
-    content = forms.CharField(
-        label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}),
+    received_on = past_date(_("收到日期"))
+    content = long_text(
+        _("异议内容"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("反映人、反映方式和所反映的情况。"),
         error_messages={"required": _("请填写异议内容。")},
     )
@@ -393,12 +441,6 @@ class ObjectionForm(forms.Form):
         ]
         self.fields["received_on"].initial = timezone.localdate()
 
-    def clean_received_on(self):
-        received_on = self.cleaned_data["received_on"]
-        if received_on > timezone.localdate():
-            raise forms.ValidationError(_("收到日期不能晚于今天。"))
-        return received_on
-
 
 class ObjectionResolveForm(forms.Form):
     upheld = forms.TypedChoiceField(
@@ -406,10 +448,7 @@ class ObjectionResolveForm(forms.Form):
         choices=[("0", _("异议不成立，继续公示")), ("1", _("异议成立，档案退回修改"))],
         error_messages={"required": _("请选择异议是否成立。")},
     )
-    resolution = forms.CharField(
-        label=_("核查处理意见"), widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("请填写核查处理意见。")},
-    )
+    resolution = long_text(_("核查处理意见"), error_messages={"required": _("请填写核查处理意见。")})
 
 
 class DibaoStandardForm(forms.ModelForm):

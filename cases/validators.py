@@ -73,6 +73,11 @@ def validate_filing_date(value):
     validate_not_future(value)
 
 
+def validate_not_after_this_year(value):
+    if value > timezone.localdate().year:
+        raise ValidationError(_("年度不能晚于今年。"), code="future")
+
+
 def validate_year_not_future(value):
     if value > timezone.localdate().year + 1:
         raise ValidationError(_("年份不能晚于明年。"), code="future")

@@ -184,7 +184,7 @@ def test_the_reviewer_records_an_annual_review_that_changes_the_category(client,
 def test_the_reviewer_exits_a_household_and_its_members_leave_the_active_dossiers(client, household_in, township_reviewer):
     household = household_in(Status.APPROVED)
     client.force_login(township_reviewer)
-    response = client.post(url("household_exit", household), {"reason": ExitReason.RETIRED, "opinion": "户主退休"})
+    response = client.post(url("household_exit", household), {"reason": ExitReason.RETIRED, "opinion": "户主退休", "confirm": "on"})
     assert response.status_code == 302 and response.url == household.get_absolute_url()
     household.refresh_from_db()
     assert household.status == Status.EXITED and household.exit_reason == ExitReason.RETIRED
@@ -214,7 +214,7 @@ def test_the_clerk_reopens_an_exited_household_that_fell_back(client, household_
     (Status.DRAFT, "center_admin", "household_approve", {"opinion": ""}, "档案当前状态为“草稿”，不能进行此操作。"),
     (Status.SUBMITTED, "community_clerk", "household_preliminary",
      {"visited_on": "2026-03-02", "visitors": "赵桂兰", "findings": "属实"}, "您的角色无权进行此操作。"),
-    (Status.APPROVED, "center_leader", "household_exit", {"reason": "retired"}, "您的角色无权进行此操作。"),
+    (Status.APPROVED, "center_leader", "household_exit", {"reason": "retired", "confirm": "on"}, "您的角色无权进行此操作。"),
     (Status.PRELIM_PASSED, "township_admin", "household_center_review", {"category": "relative"},
      "只有县援助分中心可以进行此操作。"),
 ])
@@ -291,7 +291,7 @@ def test_a_first_review_dated_tomorrow_is_refused_beside_the_date(client, househ
     })
     assert response.status_code == 400
     block = field_block(action_form(response.content.decode(), url("household_preliminary", household)), "visited_on")
-    assert "走访日期不能晚于今天。" in block
+    assert "入户调查日期不能晚于今天。" in block
     assert not HomeVisit.objects.exists()
 
 
