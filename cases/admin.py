@@ -642,11 +642,12 @@ class AnnualReviewAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin)
 
 @admin.register(SensitiveAccess)
 class SensitiveAccessAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin):
-    """Who saw full ID and phone numbers: read by those who supervise the dossiers of their subtree."""
+    """Who saw full ID and phone numbers: read by those who supervise the dossiers of their subtree.
+    A bulk export has no dossier: its row says the exporter's node, the filter and the row count."""
 
     view_permission = "cases.approve_household"
-    list_display = ["at", "user", "household", "channel"]
-    list_filter = ["channel"]
-    list_select_related = ["user", "household"]
+    list_display = ["at", "user", "node", "household", "channel", "detail", "row_count"]
+    list_filter = ["channel", "node"]
+    list_select_related = ["user", "household", "node"]
     date_hierarchy = "at"
     search_fields = ["user__username", "user__name", "household__number"]

@@ -72,6 +72,29 @@ class HouseholdFilter(django_filters.FilterSet):
         # no dossier is filed before 1995 nor after this year (next year's, at the year's turn)
         self.filters["year"].extra["max_value"] = timezone.localdate().year + 1
 
+    def describe(self):
+        """The filters applied, as the user chose them, in Chinese: 辖区节点=弥阳镇工会联合会；困难类别=深度困难
+        (for the log of an unmasked export). Values the form refused were not applied and are left out."""
+        if not self.is_bound:
+            return str(_("全部（未筛选）"))
+        self.is_valid()
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], False):
+                continue
+            field = self.form.fields[name]
+            if name == "ordering":
+                labels = dict(field.choices)
+                shown = "、".join(str(labels.get(item, item)) for item in value)
+            elif isinstance(value, bool):
+                shown = _("仅这些")
+            elif hasattr(field, "choices") and not hasattr(field, "queryset"):
+                shown = dict(field.choices).get(value, value)
+            else:
+                shown = value
+            parts.append(f"{self.filters[name].label}={shown}")
+        return "；".join(parts) or str(_("全部（未筛选）"))
+
     def search(self, queryset, name, value):
         """Name, ID number, dossier number or pinyin initials (zzq for 张志强; zzw for 曾志伟 by the
         surname's own reading), of any member. Part of an ID number is matched only for users who

@@ -33,6 +33,8 @@ def log_access(user, household, channel, *, detail="", row_count=None):
     """Logs a reveal. One dossier's reveal is scoped to its node; a bulk one (``household`` None)
     to the user's own node, so that the center above him reads it."""
     node_id = household.node_id if household is not None else user.node_id
+    limit = SensitiveAccess._meta.get_field("detail").max_length
+    detail = detail if len(detail) <= limit else detail[: limit - 1] + "…"
     SensitiveAccess.objects.create(
         user=user, household=household, node_id=node_id, channel=channel, detail=detail, row_count=row_count
     )

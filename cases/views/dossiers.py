@@ -63,9 +63,10 @@ def household_export(request):
     households = Household.objects.visible_to(request.user).with_head().select_related("node", "enterprise")
     filterset = HouseholdFilter(request.GET or None, households, user=request.user)
     unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
-    if unmasked:
-        log_access(request.user, None, "export")
     rows = filterset.qs.order_by("node__path", "number", "pk")
+    if unmasked:
+        # scoped to the user's node, so that the center above him reads who took which list
+        log_access(request.user, None, "export", detail=filterset.describe(), row_count=rows.count())
     filename = f"困难职工档案-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(roster_workbook(rows, unmasked=unmasked), as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
