@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from network.models import Node
 from network.scoping import get_visible_or_404
@@ -56,6 +57,7 @@ def household_list(request):
     )
 
 
+@never_cache
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def household_export(request):
@@ -113,6 +115,7 @@ def household_create(request):
     return _edit_page(request, forms)
 
 
+@never_cache
 @login_required
 @permission_required("cases.change_household", raise_exception=True)
 def household_edit(request, pk):
@@ -128,6 +131,7 @@ def household_edit(request, pk):
     return _edit_page(request, forms, household)
 
 
+@never_cache
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def household_detail(request, pk):

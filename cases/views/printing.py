@@ -5,6 +5,7 @@ from urllib.parse import quote
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
 
 from network.scoping import get_visible_or_404
 
@@ -13,6 +14,7 @@ from ..pdf import household_pdf as render_household_pdf
 from ..sensitive import reveal
 
 
+@never_cache
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def household_pdf(request, pk):
@@ -30,5 +32,4 @@ def household_pdf(request, pk):
     response["Content-Disposition"] = (
         f"inline; filename=\"dossier-{household.number or household.pk}.pdf\"; filename*=UTF-8''{quote(filename)}"
     )
-    response["Cache-Control"] = "private, no-store"
     return response
