@@ -1,15 +1,16 @@
 """The dossier roster as an Excel workbook, written row by row (openpyxl's write-only mode) to a
-temporary file that is then streamed: memory stays flat however many households there are."""
+temporary file that is then streamed: memory stays flat however many households there are.
+Every cell goes through xlsx_cells, so that nothing a user typed becomes a formula."""
 
 import tempfile
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .models import Cause
 from .sensitive import shown_id, shown_phone
+from .xlsx_cells import safe_row, text_cell
 
 COLUMNS = [
     ("档案编号", 18), ("户主姓名", 10), ("身份证号", 21), ("性别", 5), ("建档节点", 26), ("工作单位", 22),
@@ -28,20 +29,18 @@ def roster_workbook(households, *, unmasked):
     for index, (_title, width) in enumerate(COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
-    title = WriteOnlyCell(sheet, value=f"困难职工档案花名册（{timezone.localdate():%Y-%m-%d} 导出）")
-    title.font = Font(bold=True, size=14)
+    title = text_cell(sheet, f"困难职工档案花名册（{timezone.localdate():%Y-%m-%d} 导出）", font=Font(bold=True, size=14))
     sheet.append([title])
-    header = []
-    for name, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EEF1F4")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([
+        text_cell(
+            sheet, name, font=Font(bold=True), fill=PatternFill("solid", fgColor="EEF1F4"),
+            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        )
+        for name, _width in COLUMNS
+    ])
     causes = dict(Cause.choices)
     for h in households.iterator(chunk_size=CHUNK):
-        sheet.append([
+        sheet.append(safe_row(sheet, [
             h.number or "",
             h.head_name or "",
             shown_id(h.head_id_number or "", unmasked),
@@ -57,11 +56,12 @@ def roster_workbook(households, *, unmasked):
             h.annual_income,
             h.per_capita_monthly_income,
             h.dibao_standard_monthly,
-            shown_phone(h.phone, unmasked),
+            # the household's contact: its own phone, else the head's
+            shown_phone(h.phone or h.head_phone or "", unmasked),
             h.address,
             h.filed_on,
             timezone.localtime(h.approved_at).date() if h.approved_at else None,
-        ])
+        ]))
     target = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(target)
     target.seek(0)
