@@ -2,6 +2,11 @@
 
 DEBUG=1 for development. In production (DEBUG unset or 0) SECRET_KEY and ALLOWED_HOSTS must be
 given; DATABASE_URL selects PostgreSQL, otherwise the embedded SQLite file is used.
+
+A developer checkout keeps its variables in ``.env`` beside manage.py (never committed): the
+scripts write ``DEBUG=1`` there on first use, so ``manage.py`` just works in that checkout. A
+variable set in the environment wins over ``.env``; a server has no ``.env`` and so starts in
+production mode, refusing to start without a SECRET_KEY.
 """
 
 import os
@@ -10,12 +15,35 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_dotenv(BASE_DIR / ".env", override=False)
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
 def env_bool(name, default=False):
-    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+    """A yes/no variable; anything but 1/true/yes/on or 0/false/no/off (or empty) is refused."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a yes/no value: use 1 or 0 (true/false, yes/no, on/off).")
+
+
+def env_int(name, default):
+    """A whole-number variable; anything else is refused with the variable's name."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def env_list(name, default=""):
@@ -93,7 +121,7 @@ SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -140,12 +168,16 @@ AXES_USERNAME_FORM_FIELD = "username"
 # attacker, which is exactly what the center asked not to happen. Lockout is per username.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# The interface is Chinese, and only Chinese, by decision: templates hold their Chinese text
+# literally, while labels and messages in Python are written in Chinese inside gettext, so that
+# Django's own zh-hans catalogue translates what Django says (form errors, the admin) and a second
+# language would need only a catalogue for the Python strings and copies of the templates. The
+# project ships no catalogue of its own, hence no LOCALE_PATHS.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -158,7 +190,9 @@ MEDIA_URL = "media/"
 PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 
 # The shortest public notice (公示) of new dossiers, in days including the first; local rules vary.
-NOTICE_DAYS = int(os.environ.get("NOTICE_DAYS", "7"))
+NOTICE_DAYS = env_int("NOTICE_DAYS", 7)
+if NOTICE_DAYS < 1:
+    raise ImproperlyConfigured(f"NOTICE_DAYS={NOTICE_DAYS} must be at least 1.")
 
 # The county's administrative code, the first part of every dossier number.
 COUNTY_CODE = os.environ.get("COUNTY_CODE", "532526")
@@ -168,7 +202,7 @@ DOSSIER_NUMBER_PATTERN = os.environ.get("DOSSIER_NUMBER_PATTERN", "{county}{year
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True

@@ -18,7 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-MISSING = "Debian's chromium is not installed (/usr/bin/chromium); .ci/run installs it"
+MISSING = "Debian's chromium is not installed (/usr/bin/chromium); scripts/test.sh installs it when it may"
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The dossier printed as the 困难职工档案表: one A4 page, numbers masked unless revealed, in scope only."""
 
 import datetime
+import os
 import re
 import shutil
 import subprocess
@@ -22,6 +23,8 @@ def pdf_text(content, tmp_path, layout=True):
     """The PDF's text through poppler's pdftotext: as laid out on the page, or (``layout=False``)
     cell by cell, which keeps a value wrapped inside its cell together."""
     if shutil.which("pdftotext") is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("pdftotext (Debian package poppler-utils) is missing although scripts/test.sh installed it")
         pytest.skip("pdftotext (Debian package poppler-utils) is not installed")
     path = tmp_path / "dossier.pdf"
     path.write_bytes(content)
