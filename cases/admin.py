@@ -38,7 +38,7 @@ from .models import (
     Status,
     StatusChange,
 )
-from .sensitive import full_id_number, log_access, may_unmask, shown_account, shown_birth_date
+from .sensitive import CHANNELS, full_id_number, log_access, may_unmask, shown_account, shown_birth_date
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
@@ -640,14 +640,29 @@ class AnnualReviewAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin)
     search_fields = ["household__number", "household__members__name"]
 
 
+class ChannelFilter(admin.SimpleListFilter):
+    title = _("途径")
+    parameter_name = "channel"
+
+    def lookups(self, request, model_admin):
+        return list(CHANNELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(channel=self.value()) if self.value() else queryset
+
+
 @admin.register(SensitiveAccess)
 class SensitiveAccessAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdmin):
     """Who saw full ID and phone numbers: read by those who supervise the dossiers of their subtree.
     A bulk export has no dossier: its row says the exporter's node, the filter and the row count."""
 
     view_permission = "cases.approve_household"
-    list_display = ["at", "user", "node", "household", "channel", "detail", "row_count"]
-    list_filter = ["channel", "node"]
+    list_display = ["at", "user", "node", "household", "channel_label", "detail", "row_count"]
+    list_filter = [ChannelFilter, "node"]
     list_select_related = ["user", "household", "node"]
     date_hierarchy = "at"
     search_fields = ["user__username", "user__name", "household__number"]
+
+    @admin.display(description=_("途径"), ordering="channel")
+    def channel_label(self, access):
+        return CHANNELS.get(access.channel, access.channel)

@@ -6,8 +6,16 @@ and exports all decide through ``reveal``."""
 import datetime
 import re
 
+from django.utils.translation import gettext_lazy as _
+
 from .idcard import mask_id_number, mask_phone, normalize_id_number
 from .models import SensitiveAccess
+
+
+# where full numbers were seen, as the access log names it
+CHANNELS = {
+    "page": _("档案页"), "edit": _("编辑表单"), "pdf": _("档案表打印"), "export": _("花名册导出"), "admin": _("后台"),
+}
 
 
 def may_unmask(user):

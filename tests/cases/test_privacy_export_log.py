@@ -75,7 +75,7 @@ def test_the_center_reads_a_township_reviewers_unmasked_export_in_the_admin(clie
 
     page = client.get(ACCESSES).content.decode()
 
-    assert "王丽萍" in page and "弥阳镇工会联合会" in page
+    assert "王丽萍" in page and "弥阳镇工会联合会" in page and "花名册导出" in page
     assert FILTER in page
     assert '<td class="field-row_count">2</td>' in page
 
