@@ -154,3 +154,13 @@ def test_the_network_admins_refuse_lookups_their_filters_do_not_make_too(client,
 
     assert client.get(reverse(changelist), {lookup: "1"}).status_code == 400
     assert client.get(reverse(changelist), {"is_active__exact": "1"}).status_code == 200
+
+
+def test_a_refused_lookup_answers_a_chinese_page(client, finance, dossiers, settings):
+    settings.DEBUG = False
+    client.force_login(finance)
+
+    response = client.get(HOUSEHOLDS, {"phone__startswith": "1366"})
+
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode()
