@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from network.models import Enterprise, Node
 
 from .idcard import birth_date_of, normalize_id_number, sex_of, validate_id_number
+from .money import YuanField
 from .models import (
     AnnualReviewOutcome,
     Category,
@@ -63,6 +64,9 @@ class HouseholdForm(forms.ModelForm):
             "accident_reason": forms.Textarea(attrs={"rows": 2}),
             "remarks": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {name: YuanField for name in (
+            "other_annual_income", "medical_expense", "education_expense", "other_rigid_expense",
+        )}
 
     SECTIONS = {
         "filing": ["node", "enterprise", "employer_name", "filed_on"],
@@ -91,8 +95,12 @@ class HouseholdForm(forms.ModelForm):
             self.fields.pop("category", None)
         if not self.instance.pk and not self.is_bound and user.node_id:
             self.initial["node"] = self.initial.get("node") or user.node_id
+            # a clerk at an enterprise point files for its one unit
+            units = list(Enterprise.objects.filter(node_id=user.node_id)[:2])
+            if len(units) == 1:
+                self.initial["enterprise"] = self.initial.get("enterprise") or units[0].pk
         for name in ("other_annual_income", "medical_expense", "education_expense", "other_rigid_expense"):
-            self.fields[name].widget.attrs.update({"step": "0.01", "min": "0", "data-calc": name})
+            self.fields[name].widget.attrs["data-calc"] = name
         self.fields["hukou_type"].widget.attrs["data-calc"] = "hukou_type"
         self.fields["node"].widget.attrs["data-calc"] = "node"
 
@@ -131,6 +139,7 @@ class MemberForm(forms.ModelForm):
             "monthly_income", "phone", "school", "grade", "enrolment_year",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"monthly_income": YuanField}
 
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +148,11 @@ class MemberForm(forms.ModelForm):
         self.fields["sex"].required = False
         self.fields["birth_date"].help_text = _("由身份证号自动填写。")
         self.fields["id_number"].widget.attrs.update({"data-idcard": "1", "autocomplete": "off", "maxlength": "24"})
-        self.fields["monthly_income"].widget.attrs.update({"step": "0.01", "min": "0", "data-calc": "monthly_income"})
+        self.fields["monthly_income"].widget.attrs["data-calc"] = "monthly_income"
+        # the official lists: nothing chosen is a blank that says so, not a row of dashes
+        for name in {"ethnicity", "political_status", "marital_status"} & set(self.fields):
+            field = self.fields[name]
+            field.choices = [("", _("（未填写）"))] + [c for c in field.choices if c[0] != ""]
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data["id_number"])
@@ -166,6 +179,12 @@ class HeadForm(MemberForm):
 
     class Meta(MemberForm.Meta):
         fields = [f for f in MemberForm.Meta.fields if f != "relation"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the head's phone is the household's contact (the roster's phone column)
+        self.fields["phone"].label = _("户主联系电话")
+        self.fields["phone"].help_text = _("档案的联系电话，尽量填写手机号。")
 
     def save(self, commit=True):
         self.instance.relation = Relation.HEAD

@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
     path("network/", include("network.urls")),
     path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
