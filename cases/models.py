@@ -69,6 +69,50 @@ class Status(models.TextChoices):
     EXITED = "exited", _("已退出")
 
 
+class Move(models.TextChoices):
+    """The moves of the dossier workflow: the key is what is stored (StatusChange.action, history
+    change reasons) and matched on; the label is only shown."""
+
+    EDIT = "edit", _("修改")
+    SUBMIT = "submit", _("提交")
+    PRELIMINARY = "preliminary", _("初审通过")
+    ECONOMIC_CHECK = "economic_check", _("申请民政核对")
+    CENTER_REVIEW = "center_review", _("中心审核通过")
+    NOTICE = "notice", _("公示")
+    APPROVE = "approve", _("审批通过")
+    RETURN = "return", _("退回")
+    ANNUAL_REVIEW = "annual_review", _("年度复核")
+    EXIT = "exit", _("退出")
+    REOPEN = "reopen", _("返困重新启用")
+    IMPORT = "import", _("纸质档案导入")
+
+
+class ChangeReason(models.TextChoices):
+    """Why a history record of a dossier or member was written: a person's edit, or a move (its key)."""
+
+    CREATE = "create", _("新建")
+    EDIT = "edit", _("修改")
+
+    @classmethod
+    def label_of(cls, key):
+        labels = {**dict(Move.choices), **dict(cls.choices)}
+        return labels.get(key, key or "")
+
+
+# the change reasons of a person's own edits (the rest are workflow moves)
+EDIT_REASONS = (ChangeReason.CREATE.value, ChangeReason.EDIT.value)
+
+
+class RevealChannel(models.TextChoices):
+    """Where full ID, phone or bank numbers were shown."""
+
+    PAGE = "page", _("档案页")
+    EDIT = "edit", _("编辑表单")
+    PDF = "pdf", _("档案表打印")
+    EXPORT = "export", _("花名册导出")
+    ADMIN = "admin", _("后台")
+
+
 class ExitReason(models.TextChoices):
     OUT_OF_HARDSHIP = "recovered", _("解困脱困")
     RETIRED = "retired", _("退休")
@@ -443,7 +487,7 @@ class StatusChange(models.Model):
     """One step of a dossier's workflow: who moved it, when, from where to where, and his opinion."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("档案"))
-    action = models.CharField(_("操作"), max_length=32)
+    action = models.CharField(_("操作"), max_length=32, choices=Move.choices)
     from_status = models.CharField(_("原状态"), max_length=16, choices=Status.choices)
     to_status = models.CharField(_("新状态"), max_length=16, choices=Status.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("经办人"))
@@ -459,7 +503,7 @@ class StatusChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.household} {self.action}"
+        return f"{self.household} {self.get_action_display()}"
 
 
 class HomeVisit(models.Model):
@@ -649,7 +693,7 @@ class SensitiveAccess(models.Model):
         Household, on_delete=models.CASCADE, related_name="sensitive_accesses", null=True, blank=True, verbose_name=_("档案")
     )
     node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name=_("所属节点"))
-    channel = models.CharField(_("途径"), max_length=20)
+    channel = models.CharField(_("途径"), max_length=20, choices=RevealChannel.choices)
     detail = models.CharField(_("筛选条件"), max_length=500, blank=True)
     row_count = models.PositiveIntegerField(_("导出行数"), null=True, blank=True)
     at = models.DateTimeField(_("时间"), default=timezone.now)

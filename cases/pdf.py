@@ -30,7 +30,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .models import Relation
+from .models import Move, Relation
 from .sensitive import shown_account, shown_birth_date, shown_id, shown_phone
 
 FONT_NAME = "UnionAidCJK"
@@ -163,9 +163,9 @@ class _Form:
 
     # label, the workflow action whose opinion it prints, who gives it, who signs
     OPINIONS = (
-        ("初审意见", "初审通过", "乡镇/系统工会", "经办人"),
-        ("中心审核意见", "中心审核通过", "", "审核人"),
-        ("审批意见", "审批通过", "", "审批人"),
+        ("初审意见", Move.PRELIMINARY, "乡镇/系统工会", "经办人"),
+        ("中心审核意见", Move.CENTER_REVIEW, "", "审核人"),
+        ("审批意见", Move.APPROVE, "", "审批人"),
     )
 
     def __init__(self, font, size, unmasked):

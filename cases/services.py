@@ -7,16 +7,22 @@ center_passed → (公示) in_notice → (approval, number) approved → (annual
 returned dossiers go back to draft; an exited household that falls back is reopened to draft.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network.scoping import node_in_scope
+
+from .idcard import birth_date_of, normalize_id_number, sex_of, validate_id_number
 from .models import (
     AnnualReview,
     AnnualReviewOutcome,
     Category,
+    ChangeReason,
     DibaoStandard,
     DossierSequence,
     EconomicCheck,
@@ -24,6 +30,7 @@ from .models import (
     HomeVisit,
     Household,
     Member,
+    Move,
     NoticeBatch,
     NoticeEntry,
     Objection,
@@ -33,14 +40,8 @@ from .models import (
     compute_per_capita,
     propose_category,
 )
-from .validators import FIRST_YEAR
-
-
-class WorkflowError(ValidationError):
-    """A move that is not allowed: its message is shown to the user as it is."""
-
-
-RETURNABLE = {Status.SUBMITTED, Status.PRELIM_PASSED, Status.CENTER_PASSED, Status.IN_NOTICE}
+from .rules import DOSSIER_RULES, WorkflowError
+from .validators import FIRST_YEAR, MAX_HOUSEHOLD_SIZE
 
 
 def _require(condition, message):
@@ -48,95 +49,31 @@ def _require(condition, message):
         raise WorkflowError(message)
 
 
-def _require_perm(actor, perm):
-    _require(actor.has_perm(perm), _("您的角色无权进行此操作。"))
+def _locked(household, actor):
+    """The dossier row, fresh and locked for the rest of the transaction, read within the actor's
+    scope: a caller that fetched it elsewhere (an import, a command) cannot reach past it."""
+    try:
+        return Household.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=household.pk)
+    except Household.DoesNotExist:
+        raise WorkflowError(_("该档案不在您的管辖范围内。")) from None
 
 
-def _require_status(household, *statuses):
-    _require(
-        household.status in statuses,
-        _("档案当前状态为“%(status)s”，不能进行此操作。") % {"status": household.get_status_display()},
-    )
+def _locked_for(move, household, actor):
+    """Locks the dossier in scope and asks the rulebook whether ``actor`` may make ``move`` now."""
+    household = _locked(household, actor)
+    DOSSIER_RULES.require(move, household, actor)
+    return household
 
 
-# the change reasons household_save writes: a history record with one of them is an edit by a person
-EDIT_REASONS = ("新建", "修改")
-ENTRANT_REFUSAL = _("录入或修改过该档案的工作人员不能审核、审批或复核同一份档案。")
-
-
-def household_editors(household):
-    """The ids of the people who made the version under review: its entrant, and whoever saved a
-    change to it or its members since it was last approved (ever, if it never was)."""
-    approved_at = (household.status_changes.filter(to_status=Status.APPROVED, from_status=Status.IN_NOTICE)
-                   .order_by("-at").values_list("at", flat=True).first())
-    editors = {household.created_by_id}
-    for records in (Household.history.filter(id=household.pk), Member.history.filter(household_id=household.pk)):
-        records = records.filter(history_change_reason__in=EDIT_REASONS, history_user__isnull=False)
-        if approved_at is not None:
-            records = records.filter(history_date__gt=approved_at)
-        editors |= set(records.values_list("history_user_id", flat=True))
-    return editors
-
-
-def is_entrant(household, actor):
-    return actor.pk in household_editors(household)
-
-
-def _require_not_entrant(household, actor):
-    _require(not is_entrant(household, actor), ENTRANT_REFUSAL)
-
-
-def did_first_review(household, actor):
-    """Whether ``actor`` passed the 初审 of the dossier's current round (since it was last submitted)."""
-    submitted_at = (household.status_changes.filter(to_status=Status.SUBMITTED)
-                    .order_by("-at").values_list("at", flat=True).first())
-    return submitted_at is not None and household.status_changes.filter(
-        to_status=Status.PRELIM_PASSED, actor=actor, at__gte=submitted_at).exists()
-
-
-def _require_not_first_reviewer(household, actor):
-    _require(not did_first_review(household, actor), _("做过初审的工作人员不能再进行中心审核或审批。"))
-
-
-def reviews_first(household, actor):
-    """初审 belongs to the township federation or system union the dossier's node lies under (the
-    center only for a dossier filed at the center itself)."""
-    if actor.is_superuser:
-        return True
-    path = household.node.ancestor_ids
-    return actor.node_id == (path[1] if len(path) > 1 else path[0])
-
-
-def _require_first_reviewer_level(household, actor):
-    _require(reviews_first(household, actor), _("初审由档案所属的乡镇工会联合会或系统工会进行。"))
-
-
-def _require_center(actor):
-    _require(actor.is_center, _("只有县援助分中心可以进行此操作。"))
-
-
-def _require_township_or_above(actor):
-    _require(
-        actor.is_township_or_above,
-        _("初审由乡镇工会联合会或系统工会进行。"),
-    )
-
-
-def _locked(household):
-    """The dossier row, fresh and locked for the rest of the transaction (callers fetched it in scope)."""
-    return Household.objects.select_for_update().get(pk=household.pk)
-
-
-def _move(household, actor, action, to_status, opinion="", **fields):
+def _move(household, actor, move, to_status, opinion="", **fields):
     from_status = household.status
     household.status = to_status
     for name, value in fields.items():
         setattr(household, name, value)
-    household._change_reason = action
-    household._history_user = actor
+    household._change_reason, household._history_user = move, actor
     household.save()
     return StatusChange.objects.create(
-        household=household, action=action, from_status=from_status, to_status=to_status, actor=actor,
+        household=household, action=move, from_status=from_status, to_status=to_status, actor=actor,
         opinion=opinion,
     )
 
@@ -145,8 +82,8 @@ def household_recompute(household, members=None):
     """Recomputes income, per-capita income, the applicable 低保 standard and the proposed category.
 
     ``members`` are the household's members (unsaved ones too); saved members are read otherwise.
-    The household size is their number. Does not save. An accident category chosen by the clerk stays; otherwise the proposal is used
-    until the center confirms a category."""
+    The household size is their number. Does not save. An accident category chosen by the clerk
+    stays; otherwise the proposal is used until the center confirms a category."""
     members = list(household.members.all()) if members is None else members
     # the household is the people listed: a typed size could make anyone 深度困难
     household.household_size = len(members)
@@ -164,22 +101,62 @@ def household_recompute(household, members=None):
     return household
 
 
+def _first_message(error):
+    return error.messages[0] if error.messages else str(error)
+
+
+def household_validate(household, members):
+    """The whole dossier, whoever calls (a page, the admin, an import, a command): one head, each
+    ID number once and valid, at most MAX_HOUSEHOLD_SIZE people, every field within its bounds.
+    Birth date and sex are read from each ID number. Raises WorkflowError with the first problem."""
+    _require(members, _("档案还没有户主信息。"))
+    heads = [m for m in members if m.relation == Relation.HEAD]
+    _require(len(heads) == 1, _("每份档案必须有且只有一位户主。"))
+    _require(len(members) <= MAX_HOUSEHOLD_SIZE,
+             _("一户最多登记%(max)s人，请核对家庭成员。") % {"max": MAX_HOUSEHOLD_SIZE})
+    seen = set()
+    for member in members:
+        member.id_number = normalize_id_number(member.id_number)
+        try:
+            validate_id_number(member.id_number)
+        except ValidationError as error:
+            raise WorkflowError(f"{member.name}：{_first_message(error)}") from error
+        _require(member.id_number not in seen, _("同一身份证号在本档案中填写了两次。"))
+        seen.add(member.id_number)
+        member.birth_date, member.sex = birth_date_of(member.id_number), sex_of(member.id_number)
+        try:
+            member.full_clean(exclude=["household"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise WorkflowError(f"{member.name}：{_first_message(error)}") from error
+    try:
+        household.full_clean(exclude=["created_by"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise WorkflowError(_first_message(error)) from error
+
+
 def household_save(*, household, members, actor):
-    """Saves a dossier with its members (head first) in one transaction, after recomputing.
+    """Saves a dossier with its members (head first) in one transaction, after validating it
+    whole and recomputing.
 
     ``members`` are Member instances (new or changed); members of the household not in it are
-    removed. A person already in another active dossier raises WorkflowError (the database
-    refuses the row; the form normally says so beside the field first)."""
-    _require(household.status in (Status.DRAFT, Status.APPROVED),
-             _("档案当前状态为“%(status)s”，不能修改。") % {"status": household.get_status_display()})
+    removed. A new dossier needs the right to file at its node; an existing one is re-read within
+    the actor's scope and must be editable by him now (the rulebook's EDIT). A person already in
+    another active dossier raises WorkflowError with ``id_number`` set (the database refuses the
+    row; the form normally says so beside the field first)."""
     is_new = household.pk is None
-    if is_new:
-        household.created_by = actor
-    household_recompute(household, members)
     new_members = [m for m in members if m.pk is None]
+    reason = ChangeReason.CREATE if is_new else ChangeReason.EDIT
     try:
         with transaction.atomic():
-            reason = EDIT_REASONS[0] if is_new else EDIT_REASONS[1]
+            if is_new:
+                _require(actor.has_perm("cases.add_household"), _("您的角色无权进行此操作。"))
+                household.created_by = actor
+            else:
+                DOSSIER_RULES.require(Move.EDIT, _locked(household, actor), actor)
+            _require(household.node_id is not None and node_in_scope(actor, household.node),
+                     _("建档节点不在您的管辖范围内。"))
+            household_validate(household, members)
+            household_recompute(household, members)
             household._change_reason, household._history_user = reason, actor
             household.save()
             keep = [m.pk for m in members if m.pk]
@@ -214,11 +191,33 @@ def household_save(*, household, members, actor):
 
 
 @transaction.atomic
+def household_import_on_file(*, household, members, actor, number, approved_on, category="", opinion=""):
+    """An already-approved paper dossier comes in on file: saved as a new dossier (validated whole,
+    like any other), then put on file with its existing number, its approval date and category
+    from the paper, and a recorded 纸质档案导入 step. The center's move (the Excel import and the
+    demo loader use it)."""
+    _require(household.pk is None, _("导入只能新建档案。"))
+    household.status = Status.DRAFT
+    DOSSIER_RULES.require(Move.IMPORT, household, actor)
+    number = (number or "").strip()
+    _require(number, _("导入的在档档案必须有原档案编号。"))
+    _require(not Household.objects.filter(number=number).exists(),
+             _("档案编号“%(number)s”已被另一份档案使用。") % {"number": number})
+    _require(approved_on is not None and approved_on <= timezone.localdate(), _("批准日期不能晚于今天。"))
+    _require(household.filed_on is None or household.filed_on <= approved_on, _("批准日期不能早于建档日期。"))
+    _require(not category or category in Category.values, _("请选择困难类别。"))
+    household_save(household=household, members=members, actor=actor)
+    approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(12)))
+    change = _move(household, actor, Move.IMPORT, Status.APPROVED, opinion or _("纸质档案录入系统"),
+                   number=number, approved_at=approved_at, category=category or household.category)
+    StatusChange.objects.filter(pk=change.pk).update(at=approved_at)
+    return household
+
+
+@transaction.atomic
 def household_submit(*, household, actor, opinion=""):
     """Draft → submitted for the township's first review. The dossier must be complete and qualify."""
-    _require_perm(actor, "cases.submit_household")
-    household = _locked(household)
-    _require_status(household, Status.DRAFT)
+    household = _locked_for(Move.SUBMIT, household, actor)
     members = list(household.members.all())
     _require(any(m.relation == Relation.HEAD for m in members), _("档案还没有户主信息，不能提交。"))
     household_recompute(household, members)
@@ -227,34 +226,25 @@ def household_submit(*, household, actor, opinion=""):
     if household.category == Category.ACCIDENT:
         _require(household.accident_reason.strip(), _("选择“意外致困”时必须填写意外致困说明。"))
     _require(household.category, _("家庭人均月收入不低于低保标准的2倍，不符合困难职工建档条件。"))
-    return _move(household, actor, "提交", Status.SUBMITTED, opinion)
+    return _move(household, actor, Move.SUBMIT, Status.SUBMITTED, opinion)
 
 
 @transaction.atomic
 def household_preliminary_pass(*, household, actor, visited_on, visitors, findings, opinion=""):
     """初审 passed by the township or system union, with the home visit it rests on."""
-    _require_perm(actor, "cases.review_household")
-    household = _locked(household)
-    _require_status(household, Status.SUBMITTED)
-    _require_first_reviewer_level(household, actor)
-    _require_not_entrant(household, actor)
+    household = _locked_for(Move.PRELIMINARY, household, actor)
     _require(visitors.strip() and findings.strip(), _("初审必须有入户调查记录：走访人员和走访情况。"))
     _require(visited_on <= timezone.localdate(), _("走访日期不能晚于今天。"))
     HomeVisit.objects.create(
         household=household, visited_on=visited_on, visitors=visitors, findings=findings, recorded_by=actor
     )
-    return _move(household, actor, "初审通过", Status.PRELIM_PASSED, opinion)
+    return _move(household, actor, Move.PRELIMINARY, Status.PRELIM_PASSED, opinion)
 
 
 @transaction.atomic
 def household_center_pass(*, household, actor, category, reason="", opinion=""):
     """The center's review: confirms the category (or overrides it, with a reason)."""
-    _require_perm(actor, "cases.approve_household")
-    _require_center(actor)
-    household = _locked(household)
-    _require_status(household, Status.PRELIM_PASSED)
-    _require_not_entrant(household, actor)
-    _require_not_first_reviewer(household, actor)
+    household = _locked_for(Move.CENTER_REVIEW, household, actor)
     _require(category in Category.values, _("请选择困难类别。"))
     household_recompute(household)
     if category != household.category:
@@ -264,16 +254,14 @@ def household_center_pass(*, household, actor, category, reason="", opinion=""):
     failed = household.economic_checks.filter(passed=False).exists()
     _require(not failed, _("民政核对未通过，不能审核通过；请退回。"))
     note = reason.strip() or _("确认系统认定类别")
-    return _move(household, actor, "中心审核通过", Status.CENTER_PASSED, opinion, category=category, category_note=note)
+    return _move(household, actor, Move.CENTER_REVIEW, Status.CENTER_PASSED, opinion, category=category,
+                 category_note=note)
 
 
 @transaction.atomic
 def economic_check_request(*, household, actor, note=""):
     """Records a request to the civil-affairs office for a household economic check (民政核对)."""
-    _require_perm(actor, "cases.approve_household")
-    _require_center(actor)
-    household = _locked(household)
-    _require_status(household, Status.PRELIM_PASSED)
+    household = _locked_for(Move.ECONOMIC_CHECK, household, actor)
     _require(not household.economic_checks.filter(result_on__isnull=True).exists(), _("已有一项核对尚未返回结果。"))
     return EconomicCheck.objects.create(household=household, requested_by=actor, request_note=note)
 
@@ -281,8 +269,8 @@ def economic_check_request(*, household, actor, note=""):
 @transaction.atomic
 def economic_check_result(*, check, actor, passed, result, result_on=None):
     """Records the civil-affairs office's answer."""
-    _require_perm(actor, "cases.approve_household")
-    _require_center(actor)
+    _require(DOSSIER_RULES.may_make(Move.ECONOMIC_CHECK, actor), _("您的角色无权进行此操作。"))
+    _locked(check.household, actor)
     _require(check.result_on is None, _("该核对已登记结果。"))
     _require(result.strip(), _("请填写核对结果。"))
     result_on = result_on or timezone.localdate()
@@ -295,9 +283,10 @@ def economic_check_result(*, check, actor, passed, result, result_on=None):
 
 @transaction.atomic
 def notice_publish(*, actor, title, starts_on, ends_on, households, place=""):
-    """Puts center-passed dossiers on public notice (公示) in one batch."""
-    _require_perm(actor, "cases.approve_household")
-    _require_center(actor)
+    """Puts center-passed dossiers on public notice (公示) in one batch, from the day it is
+    published for at least NOTICE_DAYS days."""
+    _require(DOSSIER_RULES.may_make(Move.NOTICE, actor), _("只有县援助分中心可以进行此操作。")
+             if actor.has_perm("cases.approve_household") else _("您的角色无权进行此操作。"))
     _require(households, _("请至少选择一份待公示的档案。"))
     _require(ends_on >= starts_on, _("公示截止日期不能早于开始日期。"))
     _require(starts_on >= timezone.localdate(), _("公示开始日期不能早于发布当天。"))
@@ -307,19 +296,19 @@ def notice_publish(*, actor, title, starts_on, ends_on, households, place=""):
         title=title, node=actor.node, starts_on=starts_on, ends_on=ends_on, place=place, created_by=actor
     )
     for household in households:
-        household = _locked(household)
-        _require_status(household, Status.CENTER_PASSED)
+        household = _locked_for(Move.NOTICE, household, actor)
         NoticeEntry.objects.create(batch=batch, household=household)
-        _move(household, actor, "公示", Status.IN_NOTICE, _("列入公示：%(title)s") % {"title": title})
+        _move(household, actor, Move.NOTICE, Status.IN_NOTICE, _("列入公示：%(title)s") % {"title": title})
     return batch
 
 
 @transaction.atomic
 def objection_log(*, entry, actor, content, received_on=None):
     """Logs an objection to a dossier on notice."""
-    _require_perm(actor, "cases.approve_household")
+    _require(actor.has_perm("cases.approve_household"), _("您的角色无权进行此操作。"))
+    household = _locked(entry.household, actor)
     _require(content.strip(), _("请填写异议内容。"))
-    _require(entry.household.status == Status.IN_NOTICE, _("该档案已不在公示中。"))
+    _require(household.status == Status.IN_NOTICE, _("该档案已不在公示中。"))
     return Objection.objects.create(
         entry=entry, content=content, logged_by=actor, received_on=received_on or timezone.localdate()
     )
@@ -328,8 +317,9 @@ def objection_log(*, entry, actor, content, received_on=None):
 @transaction.atomic
 def objection_resolve(*, objection, actor, upheld, resolution):
     """Resolves an objection; an upheld one returns the dossier to draft with the finding."""
-    _require_perm(actor, "cases.approve_household")
-    _require_center(actor)
+    _require(DOSSIER_RULES.may_make(Move.NOTICE, actor), _("您的角色无权进行此操作。")
+             if not actor.has_perm("cases.approve_household") else _("只有县援助分中心可以进行此操作。"))
+    _locked(objection.entry.household, actor)
     _require(not objection.is_resolved, _("该异议已处理。"))
     _require(resolution.strip(), _("请填写核查处理意见。"))
     objection.upheld, objection.resolution = upheld, resolution
@@ -351,13 +341,9 @@ def _next_number(year):
 
 @transaction.atomic
 def household_approve(*, household, actor, opinion=""):
-    """Approval after a finished notice without open objections: the dossier is on file and gets its number."""
-    _require_perm(actor, "cases.approve_household")
-    _require_center(actor)
-    household = _locked(household)
-    _require_status(household, Status.IN_NOTICE)
-    _require_not_entrant(household, actor)
-    _require_not_first_reviewer(household, actor)
+    """Approval after a notice that has really run, without open objections: the dossier is on
+    file and gets its number."""
+    household = _locked_for(Move.APPROVE, household, actor)
     entry = household.notice_entries.select_related("batch").order_by("-batch__starts_on", "-pk").first()
     _require(entry is not None, _("档案未经公示，不能审批。"))
     _require(entry.batch.has_ended(),
@@ -368,7 +354,7 @@ def household_approve(*, household, actor, opinion=""):
     _require(not entry.objections.filter(resolved_at__isnull=True).exists(), _("公示期间的异议尚未处理完毕。"))
     now = timezone.now()
     number = household.number or _next_number(timezone.localdate().year)
-    return _move(household, actor, "审批通过", Status.APPROVED, opinion, number=number, approved_at=now)
+    return _move(household, actor, Move.APPROVE, Status.APPROVED, opinion, number=number, approved_at=now)
 
 
 def notice_approve(*, batch, actor):
@@ -391,19 +377,12 @@ def notice_approve(*, batch, actor):
 @transaction.atomic
 def household_return(*, household, actor, reason):
     """Returns a dossier under review to draft, with the reason, for the clerk to correct."""
-    household = _locked(household)
-    _require_status(household, *RETURNABLE)
+    household = _locked_for(Move.RETURN, household, actor)
     _require(reason.strip(), _("退回时必须填写退回理由。"))
-    if household.status == Status.SUBMITTED:
-        _require_perm(actor, "cases.review_household")
-        _require_township_or_above(actor)
-    else:
-        _require_perm(actor, "cases.approve_household")
-        _require_center(actor)
-    return _move(household, actor, "退回", Status.DRAFT, reason)
+    return _move(household, actor, Move.RETURN, Status.DRAFT, reason)
 
 
-def _deactivate_members(household, active):
+def _set_members_active(household, active):
     try:
         with transaction.atomic():
             for member in household.members.all():
@@ -416,25 +395,17 @@ def _deactivate_members(household, active):
 @transaction.atomic
 def household_exit(*, household, actor, reason, opinion=""):
     """An on-file household leaves (解困脱困, 退休, 调离, 死亡, 不符合条件)."""
-    _require_perm(actor, "cases.review_household")
-    _require_township_or_above(actor)
-    household = _locked(household)
-    _require_status(household, Status.APPROVED)
-    _require_not_entrant(household, actor)
+    household = _locked_for(Move.EXIT, household, actor)
     _require(reason in ExitReason.values, _("请选择退出原因。"))
-    change = _move(household, actor, "退出", Status.EXITED, opinion, exit_reason=reason, exited_at=timezone.now())
-    _deactivate_members(household, False)
+    change = _move(household, actor, Move.EXIT, Status.EXITED, opinion, exit_reason=reason, exited_at=timezone.now())
+    _set_members_active(household, False)
     return change
 
 
 @transaction.atomic
 def household_annual_review(*, household, actor, year, outcome, category="", exit_reason="", opinion=""):
     """The yearly review of an on-file household: confirm, change category (with a reason) or exit."""
-    _require_perm(actor, "cases.review_household")
-    _require_township_or_above(actor)
-    household = _locked(household)
-    _require_status(household, Status.APPROVED)
-    _require_not_entrant(household, actor)
+    household = _locked_for(Move.ANNUAL_REVIEW, household, actor)
     _require(outcome in AnnualReviewOutcome.values, _("请选择复核结论。"))
     approved_year = timezone.localdate(household.approved_at).year if household.approved_at else FIRST_YEAR
     _require(approved_year <= year <= timezone.localdate().year,
@@ -444,6 +415,8 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
     if outcome == AnnualReviewOutcome.CHANGE:
         _require(category in Category.values and category != household.category, _("请选择新的困难类别。"))
         _require(opinion.strip(), _("调整困难类别时必须填写理由。"))
+    if outcome == AnnualReviewOutcome.EXIT:
+        _require(exit_reason in ExitReason.values, _("请选择退出原因。"))
     review = AnnualReview.objects.create(
         household=household, year=year, outcome=outcome, reviewer=actor, opinion=opinion,
         category=category if outcome == AnnualReviewOutcome.CHANGE else household.category,
@@ -451,21 +424,20 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
     if outcome == AnnualReviewOutcome.EXIT:
         household_exit(household=household, actor=actor, reason=exit_reason, opinion=opinion)
     elif outcome == AnnualReviewOutcome.CHANGE:
-        _move(household, actor, "年度复核：调整类别", Status.APPROVED, opinion, category=category, category_note=opinion)
+        _move(household, actor, Move.ANNUAL_REVIEW, Status.APPROVED,
+              _("调整困难类别：%(opinion)s") % {"opinion": opinion}, category=category, category_note=opinion)
     else:
-        _move(household, actor, "年度复核：确认", Status.APPROVED, opinion)
+        _move(household, actor, Move.ANNUAL_REVIEW, Status.APPROVED, opinion)
     return review
 
 
 @transaction.atomic
 def household_reopen(*, household, actor, reason):
     """返困: an exited household that falls back is reopened (the same dossier, back to draft)."""
-    _require_perm(actor, "cases.submit_household")
-    household = _locked(household)
-    _require_status(household, Status.EXITED)
+    household = _locked_for(Move.REOPEN, household, actor)
     _require(reason.strip(), _("请填写返困情况说明。"))
-    _deactivate_members(household, True)
-    return _move(household, actor, "返困重新启用", Status.DRAFT, reason, exit_reason="", exited_at=None)
+    _set_members_active(household, True)
+    return _move(household, actor, Move.REOPEN, Status.DRAFT, reason, exit_reason="", exited_at=None)
 
 
 def member_in_other_active_dossier(id_number, household=None):

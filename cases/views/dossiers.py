@@ -26,7 +26,8 @@ from ..forms import (
 from ..history import dossier_history
 from ..models import Category, DibaoStandard, Household, NoticeEntry, Relation, Status, StatusChange
 from ..sensitive import log_access, may_unmask, reveal
-from ..services import WorkflowError, did_first_review, household_save, is_entrant, reviews_first
+from ..rules import DOSSIER_RULES
+from ..services import WorkflowError, household_save
 from ..worklist import worklist_for
 
 PAGE_SIZE = 50
@@ -108,6 +109,7 @@ def _edit_page(request, forms, household=None):
     )
 
 
+@never_cache
 @login_required
 @permission_required("cases.add_household", raise_exception=True)
 def household_create(request):
@@ -184,29 +186,6 @@ def detail_page(request, pk, bound=None, status=200):
 
 
 def available_actions(user, household):
-    """The workflow moves this user can offer on this dossier now (the services decide for real,
-    by the same rules: services.is_entrant, did_first_review, reviews_first)."""
-    status, actions = household.status, set()
-    if status == Status.DRAFT and user.has_perm("cases.submit_household"):
-        actions |= {"edit", "submit"}
-    if status == Status.APPROVED and user.has_perm("cases.change_household"):
-        actions.add("edit")
-    if status == Status.SUBMITTED and user.has_perm("cases.review_household") and user.is_township_or_above:
-        actions.add("return")
-        if reviews_first(household, user) and not is_entrant(household, user):
-            actions.add("preliminary")
-    if user.has_perm("cases.approve_household") and user.is_center:
-        independent = status in (Status.PRELIM_PASSED, Status.IN_NOTICE) and not (
-            is_entrant(household, user) or did_first_review(household, user))
-        if status == Status.PRELIM_PASSED:
-            actions |= {"return", "economic_check"} | ({"center_review"} if independent else set())
-        if status == Status.CENTER_PASSED:
-            actions |= {"return", "notice"}
-        if status == Status.IN_NOTICE:
-            actions |= {"return"} | ({"approve"} if independent else set())
-    if (status == Status.APPROVED and user.has_perm("cases.review_household") and user.is_township_or_above
-            and not is_entrant(household, user)):
-        actions |= {"annual_review", "exit"}
-    if status == Status.EXITED and user.has_perm("cases.submit_household"):
-        actions.add("reopen")
-    return actions
+    """The workflow moves this user can offer on this dossier now: the rulebook's answer, the same
+    the services give when the move is made."""
+    return DOSSIER_RULES.allowed(household, user)

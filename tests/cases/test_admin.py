@@ -196,7 +196,7 @@ def test_approve_action_puts_an_in_notice_dossier_on_file_with_a_number_after_th
     assert household.number and household.number.startswith(f"532526{timezone.localdate().year}")
     step = StatusChange.objects.get(household=household)
     assert (step.action, step.from_status, step.to_status, step.actor) == (
-        "审批通过", Status.IN_NOTICE, Status.APPROVED, center_admin
+        "approve", Status.IN_NOTICE, Status.APPROVED, center_admin
     )
     assert messages_of(response) == ["已审批通过 1 份档案，已编号在档。"]
 
@@ -314,7 +314,7 @@ def test_return_action_with_a_reason_returns_to_draft_and_records_the_reason(
     assert household.status == Status.DRAFT
     step = StatusChange.objects.get(household=household)
     assert (step.action, step.to_status, step.actor, step.opinion) == (
-        "退回", Status.DRAFT, township_reviewer, "缺少收入证明，请补充。"
+        "return", Status.DRAFT, township_reviewer, "缺少收入证明，请补充。"
     )
     assert messages_of(response) == ["已退回 1 份档案。"]
 
@@ -346,7 +346,7 @@ def test_exit_action_exits_an_on_file_household_and_frees_its_members(client, to
     confirm = act(client, "exit_selected", [household])
     assert confirm.status_code == 200 and "解困脱困" in confirm.content.decode()
     response = act(client, "exit_selected", [household], post="yes", reason=ExitReason.OUT_OF_HARDSHIP,
-                   opinion="已再就业，家庭收入超过标准。")
+                   opinion="已再就业，家庭收入超过标准。", confirm="on")
 
     household.refresh_from_db()
     assert (household.status, household.exit_reason) == (Status.EXITED, ExitReason.OUT_OF_HARDSHIP)
@@ -360,7 +360,7 @@ def test_exit_action_refuses_a_dossier_not_on_file(client, township_reviewer, to
     household = make_household(township, colleague, head_name="孙丽华")
     client.force_login(township_reviewer)
 
-    response = act(client, "exit_selected", [household], post="yes", reason=ExitReason.RETIRED)
+    response = act(client, "exit_selected", [household], post="yes", reason=ExitReason.RETIRED, confirm="on")
 
     household.refresh_from_db()
     assert household.status == Status.DRAFT
@@ -438,7 +438,7 @@ def test_editing_a_draft_in_the_admin_recomputes_through_the_service(client, col
     # (900 × 12 + 3600) ÷ 12 ÷ 1 (the household is its one listed member)
     assert own.per_capita_monthly_income == Decimal("1200.00")
     assert own.status == Status.DRAFT
-    assert own.history.first().history_change_reason == "修改"
+    assert own.history.first().history_change_reason == "edit"
     assert own.history.first().history_user == colleague
 
 

@@ -39,7 +39,7 @@ def test_the_detail_page_shows_the_status_history(client, center_admin, communit
     from cases.models import StatusChange
 
     household = make_household(community, community_clerk, status=Status.SUBMITTED)
-    StatusChange.objects.create(household=household, action="提交", from_status="draft", to_status="submitted",
+    StatusChange.objects.create(household=household, action="submit", from_status="draft", to_status="submitted",
                                 actor=community_clerk, opinion="材料齐全，请审核")
     client.force_login(center_admin)
     page = client.get(household.get_absolute_url()).content.decode()

@@ -99,7 +99,7 @@ def test_pdf_shows_the_title_the_heads_name_and_the_dossier_number(client, cente
 def test_pdf_prints_the_preliminary_opinion_and_who_gave_it(client, center_admin, township_reviewer, household,
                                                             tmp_path):
     StatusChange.objects.create(
-        household=household, action="初审通过", from_status=Status.SUBMITTED, to_status=Status.PRELIM_PASSED,
+        household=household, action="preliminary", from_status=Status.SUBMITTED, to_status=Status.PRELIM_PASSED,
         actor=township_reviewer, opinion="经入户调查，情况属实。",
     )
 

@@ -36,7 +36,7 @@ def test_the_center_approves_a_finished_notice_at_once_except_an_open_objection(
     assert yang.status == Status.IN_NOTICE and yang.number is None
     shown = response.content.decode()
     assert "已审批通过2户" in shown and "公示期间的异议尚未处理完毕" in shown
-    assert zhang.status_changes.filter(action="审批通过", actor=center_admin, opinion="公示期满，无异议。").exists()
+    assert zhang.status_changes.filter(action="approve", actor=center_admin, opinion="公示期满，无异议。").exists()
 
 
 def test_a_notice_still_running_is_not_approved(client, center_admin, township, colleague):

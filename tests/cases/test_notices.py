@@ -107,7 +107,7 @@ def test_center_admin_publishes_the_chosen_dossiers_and_they_go_on_notice(client
         assert household.status == Status.IN_NOTICE
         change = household.status_changes.get()
         assert (change.action, change.from_status, change.to_status, change.actor) == (
-            "公示", Status.CENTER_PASSED, Status.IN_NOTICE, center_admin
+            "notice", Status.CENTER_PASSED, Status.IN_NOTICE, center_admin
         )
     passed[2].refresh_from_db()
     assert passed[2].status == Status.CENTER_PASSED

@@ -24,6 +24,7 @@ from cases.models import (
     Household,
     HukouType,
     Member,
+    Move,
     NoticeBatch,
     Relation,
     Status,
@@ -161,7 +162,7 @@ class Command(BaseCommand):
                 member.save()
             if status != Status.DRAFT:
                 StatusChange.objects.create(
-                    household=household, action="演示数据导入", from_status=Status.DRAFT, to_status=status,
+                    household=household, action=Move.IMPORT, from_status=Status.DRAFT, to_status=status,
                     actor=clerk, opinion="纸质档案录入系统（演示数据）",
                 )
             created += 1
