@@ -47,16 +47,15 @@ def open_form(page, username="ranweng_clerk"):
     page.goto(reverse("cases:household_create"))
 
 
-@pytest.mark.parametrize("typed, annual", [
-    ("6000", "72000.00 元"), ("6,000", "72000.00 元"), ("6000元", "72000.00 元"), ("６０００", "72000.00 元"),
-    ("¥6,000.50", "72006.00 元"), ("", "0.00 元"),
-])
-def test_the_live_computation_reads_amounts_as_people_type_them(page, office, typed, annual):
+def test_the_live_computation_reads_amounts_as_people_type_them(page, office):
     open_form(page)
     income = page.locator("[name='head-monthly_income']")
     expect(income).to_have_value("")  # empty, not 0.00: typing 6000 gives 6000
-    income.press_sequentially(typed) if typed else income.fill("")
-    expect(page.locator("#calc-annual")).to_have_text(annual)
+    for typed, annual in [("6000", "72000.00 元"), ("6,000", "72000.00 元"), ("6000元", "72000.00 元"),
+                          ("６０００", "72000.00 元"), ("¥6,000.50", "72006.00 元"), ("", "0.00 元")]:
+        income.fill("")
+        income.press_sequentially(typed)
+        expect(page.locator("#calc-annual")).to_have_text(annual)
 
 
 def test_an_amount_that_is_not_one_is_flagged_and_refused_on_save(page, office):
