@@ -8,3 +8,6 @@ class NetworkConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  registers the scoping check
+        from .permissions import ROLE_PERMISSIONS, collect_role_permissions
+
+        ROLE_PERMISSIONS.update(collect_role_permissions())

@@ -1,70 +1,52 @@
 """What each role may do, as Django permissions: ``user.has_perm("cases.approve_household")``.
 
-The role decides the permissions; the node decides where they apply (network.scoping). Keeping
-the table here, in code, means no group rows to keep in step with the role field. Apps add
-their own rows to ``ROLE_PERMISSIONS`` from this table only; the table is the single answer to
-"what may a 审核员 do".
+The role decides the permissions; the node decides where they apply (network.scoping). The table
+is in code, so there are no group rows to keep in step with the role field. Each app declares its
+own rows in a ``roles.py`` (``ROLE_PERMISSIONS = {Role: {codename, ...}}``, its own codenames
+only); ``collect_role_permissions`` joins them when the apps are ready into ``ROLE_PERMISSIONS``,
+the single answer to "what may a 审核员 do". network names no other app: it finds their
+``roles.py`` the way the admin finds ``admin.py``.
 """
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import module_has_submodule
 
 from .models import Role
 
-_VIEW_NETWORK = {"network.view_node", "network.view_enterprise"}
+ROLES_MODULE = "roles"
 
-_VIEW_CASES = {
-    "cases.view_household",
-    "cases.view_member",
-    "cases.view_dibaostandard",
-    "cases.view_noticebatch",
-}
+# filled by collect_role_permissions() from NetworkConfig.ready()
+ROLE_PERMISSIONS = {}
 
-_ENTER_CASES = {
-    "cases.add_household",
-    "cases.change_household",
-    "cases.add_member",
-    "cases.change_member",
-    "cases.delete_member",
-    "cases.submit_household",
-    "cases.view_sensitive",
-}
 
-_REVIEW_CASES = {
-    "cases.review_household",
-    "cases.view_sensitive",
-}
+def app_role_permissions(app_config):
+    """One app's rows as full permission names ({Role: {"label.codename"}}), or {} without a roles.py."""
+    if not module_has_submodule(app_config.module, ROLES_MODULE):
+        return {}
+    module = import_module(f"{app_config.name}.{ROLES_MODULE}")
+    rows = {}
+    for role, codenames in module.ROLE_PERMISSIONS.items():
+        role = Role(role)
+        for codename in codenames:
+            if "." in codename:
+                raise ImproperlyConfigured(
+                    f"{module.__name__}: name this app's own permissions by codename only, not {codename!r}"
+                )
+        rows[role] = {f"{app_config.label}.{codename}" for codename in codenames}
+    return rows
 
-_APPROVE_CASES = {
-    "cases.approve_household",
-    "cases.add_noticebatch",
-    "cases.change_noticebatch",
-    "cases.add_dibaostandard",
-    "cases.change_dibaostandard",
-    "cases.delete_dibaostandard",
-}
 
-_MANAGE_NETWORK = {
-    "network.add_node",
-    "network.change_node",
-    "network.add_enterprise",
-    "network.change_enterprise",
-    "network.view_user",
-    "network.add_user",
-    "network.change_user",
-}
-
-ROLE_PERMISSIONS = {
-    Role.DATA_ENTRY: _VIEW_NETWORK | _VIEW_CASES | _ENTER_CASES | {"network.add_enterprise"},
-    Role.REVIEWER: _VIEW_NETWORK | _VIEW_CASES | _ENTER_CASES | _REVIEW_CASES | {"network.view_user"},
-    Role.CENTER_ADMIN: _VIEW_NETWORK
-    | _VIEW_CASES
-    | _ENTER_CASES
-    | _REVIEW_CASES
-    | _APPROVE_CASES
-    | _MANAGE_NETWORK,
-    Role.FINANCE: _VIEW_NETWORK | _VIEW_CASES,
-    Role.LEADER: _VIEW_NETWORK | _VIEW_CASES | {"network.view_user"},
-}
+def collect_role_permissions():
+    """The role table of every installed app's ``roles.py``, joined: {Role: {"label.codename"}}."""
+    table = {role: set() for role in Role}
+    for app_config in apps.get_app_configs():
+        for role, permissions in app_role_permissions(app_config).items():
+            table[role] |= permissions
+    return {role: frozenset(permissions) for role, permissions in table.items()}
 
 
 class RoleBackend(ModelBackend):
@@ -80,5 +62,5 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_role_perm_cache"):
-            user_obj._role_perm_cache = set(ROLE_PERMISSIONS.get(user_obj.role, set()))
+            user_obj._role_perm_cache = set(ROLE_PERMISSIONS.get(user_obj.role, ()))
         return user_obj._role_perm_cache
