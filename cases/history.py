@@ -1,14 +1,18 @@
 """The change history of a dossier and its members, as rows a person can read: who, when, which
 field, old value, new value (django-simple-history keeps the records)."""
 
+import datetime
 from collections import defaultdict
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Household, Member
-from .sensitive import shown_account, shown_id, shown_phone
+from .models import EDIT_REASONS, ChangeReason, Household, Member
+from .sensitive import shown_account, shown_birth_date, shown_id, shown_phone
 
-_SENSITIVE = {"id_number": shown_id, "phone": shown_phone, "bank_account": shown_account}
+# a birth date is the masked part of an ID number: shown in full only where the number is
+_SENSITIVE = {"id_number": shown_id, "phone": shown_phone, "bank_account": shown_account,
+              "birth_date": shown_birth_date}
 _HIDDEN = {"name_initials", "in_active_dossier", "updated_at", "last_aided_at"}
 _TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
@@ -33,8 +37,25 @@ def _display(field, value, unmasked, related):
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
     if field.name in _SENSITIVE:
-        return _SENSITIVE[field.name](str(value), unmasked)
+        return _SENSITIVE[field.name](value if isinstance(value, datetime.date) else str(value), unmasked)
+    if isinstance(value, datetime.datetime):
+        # stored in UTC: read in local time, to the minute, like every other time on the pages
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return _("是") if value else _("否")
     return str(value)
+
+
+def _operation(record):
+    """What was done, said once: the workflow move when the record is one (提交, 退回, …), else
+    新建, 修改 or 删除 (a person's own save has that same word as its change reason: not twice)."""
+    reason = record.history_change_reason or ""
+    if record.history_type == "~" and reason and reason not in EDIT_REASONS:
+        return ChangeReason.label_of(reason)
+    return _TYPES.get(record.history_type, record.history_type)
 
 
 def _entries(records, subject):
@@ -92,10 +113,9 @@ def dossier_history(household, unmasked):
         {
             "at": record.history_date,
             "user": record.history_user,
-            "type": _TYPES.get(record.history_type, record.history_type),
+            "type": _operation(record),
             "subject": subject,
             "changes": changes,
-            "reason": record.history_change_reason or "",
         }
         for (record, subject, _raw), changes in zip(raw, described)
     ]

@@ -1,44 +1,113 @@
-"""What waits for a user's action, by role, in his own subtree: the worklist and the home page."""
+"""What waits for a user's action, by role, in his own subtree: the worklist page, the home page's
+counts, and the next dossier of a queue after a review."""
 
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Household, Status
+from .models import Household, Move, Status, StatusChange
+from .rules import DOSSIER_RULES
+
+# the action services.household_return writes (an upheld objection returns through it too)
+RETURN_ACTION = Move.RETURN
+# rows of each group on the worklist page; the group's own page shows all of them, a page at a time
+FIRST_ROWS = 20
+GROUP_PAGE_SIZE = 50
 
 
 def worklist_queries(user):
-    """(key, label, queryset) for each kind of work this user can do; querysets are lazy."""
+    """(key, label, queryset) for each kind of work this user can do; querysets are lazy. The rows
+    of a review's queue are those the workflow's rulebook lets him move (his own township's 初审,
+    not a dossier he entered or edited, not the center's review of one he reviewed first)."""
     households = Household.objects.visible_to(user)
+    rules = DOSSIER_RULES
     groups = []
-    if user.has_perm("cases.submit_household"):
-        mine = households.filter(status=Status.DRAFT)
-        if not user.has_perm("cases.review_household"):
-            mine = mine.filter(created_by=user)
-        groups.append(("drafts", _("草稿与退回待修改"), mine))
-    if user.has_perm("cases.review_household") and user.is_township_or_above:
-        groups.append(("to_preliminary", _("待初审（入户调查）"),
-                       households.filter(status=Status.SUBMITTED).exclude(created_by=user)))
-    if user.has_perm("cases.approve_household") and user.is_center:
-        groups.append(("to_center_review", _("待中心审核"), households.filter(status=Status.PRELIM_PASSED)))
-        groups.append(("to_notice", _("待公示"), households.filter(status=Status.CENTER_PASSED)))
-        today = timezone.localdate()
-        groups.append(("to_approve", _("公示期满待审批"), households.filter(
-            status=Status.IN_NOTICE, notice_entries__batch__ends_on__lt=today).exclude(created_by=user).distinct()))
-    if user.has_perm("cases.review_household") and user.is_township_or_above:
+    if rules.may_make(Move.SUBMIT, user):
+        # every draft of his subtree: a dossier returned for correction is the node's work, whoever typed it
+        groups.append(("drafts", _("草稿与退回待修改"), households.filter(status=Status.DRAFT)))
+    if rules.may_make(Move.PRELIMINARY, user):
+        groups.append(("to_preliminary", _("待初审（入户调查）"), rules.queue(Move.PRELIMINARY, user, households)))
+    if rules.may_make(Move.CENTER_REVIEW, user):
+        groups.append(("to_center_review", _("待中心审核"), rules.queue(Move.CENTER_REVIEW, user, households)))
+    if rules.may_make(Move.NOTICE, user):
+        groups.append(("to_notice", _("待公示"), rules.queue(Move.NOTICE, user, households)))
+    if rules.may_make(Move.APPROVE, user):
+        ended = households.filter(notice_entries__batch__ends_on__lt=timezone.localdate()).distinct()
+        groups.append(("to_approve", _("公示期满待审批"), rules.queue(Move.APPROVE, user, ended)))
+    if rules.may_make(Move.ANNUAL_REVIEW, user):
         year = timezone.localdate().year
-        groups.append(("to_annual_review", _("本年度待复核"), households.not_reviewed_in(year)))
+        groups.append(("to_annual_review", _("本年度待复核"),
+                       rules.queue(Move.ANNUAL_REVIEW, user, households.not_reviewed_in(year))))
     return groups
 
 
-def worklist_for(user, limit=20):
-    """The groups with their count and first rows (head's name annotated), for the worklist page."""
+def with_waiting(queryset):
+    """Annotates what the worklist shows of each dossier's last workflow step, in the same query:
+    ``waiting_since`` (when it entered its current status: the latest step, or its entry for a
+    draft never submitted), ``returned`` (a draft whose latest step sent it back) with the
+    step's ``last_step_opinion`` (the reason) and ``last_step_actor`` (who)."""
+    latest = StatusChange.objects.filter(household=OuterRef("pk")).order_by("-at", "-pk")
+    return queryset.annotate(
+        waiting_since=Coalesce(Subquery(latest.values("at")[:1]), F("created_at")),
+        last_step_action=Subquery(latest.values("action")[:1]),
+        last_step_opinion=Subquery(latest.values("opinion")[:1]),
+        last_step_actor=Subquery(latest.annotate(
+            who=Coalesce(NullIf("actor__name", Value("")), "actor__username")).values("who")[:1]),
+        returned=Case(
+            When(status=Status.DRAFT, last_step_action=RETURN_ACTION, then=Value(True)),
+            default=Value(False), output_field=BooleanField(),
+        ),
+    )
+
+
+def queue(queryset):
+    """A group's rows as the worklist shows them: those sent back for correction first, then the
+    longest waiting."""
+    rows = with_waiting(queryset.with_head().select_related("node"))
+    return rows.order_by(F("returned").desc(), "waiting_since", "pk")
+
+
+def worklist_for(user, *, group=None, page=None):
+    """The worklist page: each group with its count and first rows; with a known ``group`` key,
+    that group alone with all its rows, ``page`` by page (``page`` is set on the group then).
+    An unknown key is ignored. Two queries a group, whatever the number of rows."""
+    groups = worklist_queries(user)
+    chosen = [entry for entry in groups if entry[0] == group]
+    if chosen:
+        key, label, queryset = chosen[0]
+        rows = Paginator(queue(queryset), GROUP_PAGE_SIZE).get_page(page)
+        return [{"key": key, "label": label, "count": rows.paginator.count, "rows": rows, "page": rows}]
     result = []
-    for key, label, queryset in worklist_queries(user):
-        rows = list(queryset.with_head().select_related("node").order_by("created_at")[:limit])
-        result.append({"key": key, "label": label, "count": queryset.count(), "rows": rows})
+    for key, label, queryset in groups:
+        rows = list(queue(queryset)[:FIRST_ROWS])
+        count = len(rows) if len(rows) < FIRST_ROWS else queryset.count()
+        result.append({"key": key, "label": label, "count": count, "rows": rows})
     return result
 
 
 def worklist_counts(user):
     """The counts alone, for the home page: one COUNT query per group."""
     return [(key, label, queryset.count()) for key, label, queryset in worklist_queries(user)]
+
+
+def next_in_queue(user, key, done):
+    """The dossier that has waited longest in this user's ``key`` group, other than ``done`` (the
+    one he just handled), with its head's name; None when there is none."""
+    for group_key, _label, queryset in worklist_queries(user):
+        if group_key == key:
+            return queue(queryset).exclude(pk=done.pk).first()
+    return None
+
+
+def returned_step(household):
+    """The step that sent this draft back for correction, or None: read from its status changes
+    (prefetched on the dossier page, so no query there)."""
+    if household.status != Status.DRAFT:
+        return None
+    changes = list(household.status_changes.all())
+    last = max(changes, key=lambda change: (change.at, change.pk)) if changes else None
+    if last is not None and last.action == RETURN_ACTION and last.to_status == Status.DRAFT:
+        return last
+    return None

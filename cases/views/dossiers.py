@@ -78,7 +78,8 @@ def household_export(request):
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def worklist(request):
-    return render(request, "cases/worklist.html", {"groups": worklist_for(request.user)})
+    groups = worklist_for(request.user, group=request.GET.get("group"), page=request.GET.get("page"))
+    return render(request, "cases/worklist.html", {"groups": groups})
 
 
 def _standards_json(user):

@@ -1,11 +1,13 @@
 """The workflow's moves from the dossier page: each a POST that validates its small form, calls
-the service (the one place that decides whether the move is allowed) and goes back to the page."""
+the service (the one place that decides whether the move is allowed) and goes back to the page.
+After a review the message offers the next dossier waiting in the same queue."""
 
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,12 +24,24 @@ from ..forms import (
     ReasonForm,
 )
 from ..models import EconomicCheck, Household
+from ..worklist import next_in_queue
 from .dossiers import detail_page
 
 
-def workflow_action(form_name):
+def _offering_next(user, queue, household, done):
+    """The success message, with a link to the dossier that has waited longest in ``queue`` (a
+    worklist group key) for this user, if there is one."""
+    following = next_in_queue(user, queue, household)
+    if following is None:
+        return done
+    label = _("下一份：%(name)s家 →") % {"name": following.head_name or following}
+    return format_html('{} <a class="next-in-queue" href="{}">{}</a>', done, following.get_absolute_url(), label)
+
+
+def workflow_action(form_name, queue=None):
     """POST only, logged in, the dossier fetched in the user's scope (404 outside it); a
-    WorkflowError or an invalid form re-renders the dossier page with the message and the input."""
+    WorkflowError or an invalid form re-renders the dossier page with the message and the input.
+    With ``queue`` (the worklist group the move works through), success offers the next dossier."""
 
     def decorator(view):
         @wraps(view)
@@ -43,6 +57,8 @@ def workflow_action(form_name):
             if form is not None and form.errors:
                 messages.error(request, _("操作未完成：请按提示修改。"))
                 return detail_page(request, pk, bound={form_name: form}, status=400)
+            if queue is not None:
+                done = _offering_next(request.user, queue, household, done)
             messages.success(request, done)
             return redirect(household)
 
@@ -59,7 +75,7 @@ def submit(request, household):
     return form, _("档案已提交初审。")
 
 
-@workflow_action("preliminary")
+@workflow_action("preliminary", queue="to_preliminary")
 def preliminary_review(request, household):
     form = PreliminaryReviewForm(request.POST, auto_id="preliminary_%s")
     if form.is_valid():
@@ -67,7 +83,7 @@ def preliminary_review(request, household):
     return form, _("初审通过，已报县援助分中心审核。")
 
 
-@workflow_action("center")
+@workflow_action("center", queue="to_center_review")
 def center_review(request, household):
     form = CenterReviewForm(request.POST, auto_id="center_%s", household=household)
     if form.is_valid():
@@ -100,7 +116,7 @@ def return_to_draft(request, household):
     return form, _("档案已退回修改。")
 
 
-@workflow_action("approve")
+@workflow_action("approve", queue="to_approve")
 def approve(request, household):
     form = OpinionForm(request.POST, auto_id="approve_%s")
     if form.is_valid():
