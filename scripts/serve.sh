@@ -6,7 +6,7 @@ export DEBUG=${DEBUG:-1}
 PORT=${PORT:-8000}
 echo "[serve] migrating the database (db.sqlite3)" >&2
 .venv/bin/python manage.py migrate --noinput -v0
-echo "[serve] loading the demo county (the first time takes a few seconds)" >&2
+echo "[serve] loading the demo county (the first time takes about half a minute)" >&2
 .venv/bin/python manage.py load_demo
 echo
 echo "打开 http://127.0.0.1:${PORT} 用上面的任一演示账号登录。按 Ctrl+C 停止。"

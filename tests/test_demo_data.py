@@ -1,14 +1,24 @@
 import io
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from cases.idcard import validate_id_number
-from cases.models import Household, Member
+from cases.models import Household, Member, Move, Status, StatusChange
 from network.models import Node, NodeKind, Role, User
 
 
+@pytest.fixture(autouse=True)
+def development(settings):
+    """The demo loads only on a development machine (its password is published)."""
+    settings.DEBUG = True
+
+
 def load(households=15):
-    call_command("load_demo", households=households, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("load_demo", households=households, stdout=out)
+    return out.getvalue()
 
 
 def test_the_demo_county_has_its_network_staff_at_every_level_and_valid_dossiers(db):
@@ -24,6 +34,40 @@ def test_the_demo_county_has_its_network_staff_at_every_level_and_valid_dossiers
     assert Household.objects.count() == 15
     for id_number in Member.objects.values_list("id_number", flat=True):
         validate_id_number(id_number)
+
+
+def test_the_demos_dossiers_come_through_the_services_in_every_status(db):
+    load(60)
+    statuses = set(Household.objects.values_list("status", flat=True))
+    assert {Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.EXITED, Status.IN_NOTICE} <= statuses
+    on_file = Household.objects.filter(status=Status.APPROVED)
+    # every on-file dossier was imported from paper with its number and an import step
+    assert all(h.number for h in on_file)
+    assert StatusChange.objects.filter(action=Move.IMPORT).count() == Household.objects.filter(
+        status__in=[Status.APPROVED, Status.EXITED]).count()
+    assert StatusChange.objects.filter(action=Move.PRELIMINARY).exists()
+    # every household is its listed members
+    for household in Household.objects.prefetch_related("members"):
+        assert household.household_size == len(household.members.all())
+
+
+def test_the_demo_is_spread_over_the_past_years_not_entered_today(db):
+    load(40)
+    years = {timezone.localdate(at).year for at in Household.objects.values_list("created_at", flat=True)}
+    assert len(years) >= 3
+    assert not Household.objects.filter(created_at__date=timezone.localdate()).exists()
+
+
+def test_the_demo_prints_which_account_to_try_for_what(db):
+    out = load()
+    assert "miyang_reviewer" in out and "弥阳镇的初审" in out and "center_admin" in out
+
+
+def test_the_demo_refuses_to_load_outside_development(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=1"):
+        load()
+    assert not User.objects.exists()
 
 
 def test_loading_the_demo_twice_adds_nothing(db):

@@ -11,7 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,7 +32,16 @@ from cases.models import (
     StatusChange,
     WorkStatus,
 )
-from cases.services import household_recompute, notice_publish
+from cases.services import (
+    household_center_pass,
+    household_exit,
+    household_import_on_file,
+    household_preliminary_pass,
+    household_recompute,
+    household_save,
+    household_submit,
+    notice_publish,
+)
 from network.models import Enterprise, Node, NodeKind, Role, User
 
 DEMO_PASSWORD = "Union-Aid-Demo-2026"
@@ -52,6 +62,15 @@ ROLE_SUFFIX = {
     Role.FINANCE: "finance",
     Role.LEADER: "leader",
 }
+# the accounts to try first, and what to try with each (the README has the same table)
+TRY_FIRST = [
+    ("ranweng_clerk", "在社区建档：新建档案、填写家庭成员、提交初审"),
+    ("miyang_reviewer", "弥阳镇的初审：入户调查后初审通过或退回；在档家庭的年度复核"),
+    ("center_admin", "中心审核、发布公示、公示期满审批编号、设置低保标准、管理网络和人员"),
+    ("center_reviewer", "县级复核与退出（不能做乡镇的初审）"),
+    ("xinshao_admin", "另一个乡镇：看不到弥阳镇的任何档案"),
+    ("center_leader", "只读：查看档案、待办和统计"),
+]
 DEMO_NAMES = ["李建华", "王丽萍", "张志强", "赵桂兰", "刘德明", "陈海燕", "杨文华", "黄玉珍", "周春生", "吴晓东",
               "徐云飞", "孙丽华", "马永平", "朱红梅", "胡国庆", "郭秀英", "何建国", "高志明", "林美玲", "罗家强",
               "梁小红", "宋光明", "郑淑芬", "谢天明", "韩春花"]
@@ -61,6 +80,8 @@ class Command(BaseCommand):
     help = "载入演示数据：弥勒县四级网络、单位和各级各角色的演示账号（可重复运行）。"
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("演示数据的密码是公开的，只能在开发环境（DEBUG=1）中载入，不能载入生产系统。")
         data = json.loads((Path(settings.BASE_DIR) / "fixtures" / "demo_network.json").read_text("utf-8"))
         with transaction.atomic():
             center = self._node({**data["center"], "kind": NodeKind.CENTER}, parent=None)
@@ -73,9 +94,12 @@ class Command(BaseCommand):
                                              f"{Enterprise.objects.count()} 个单位，"
                                              f"{Household.objects.count()} 户困难职工档案"
                                              f"（本次新建 {households} 户）。"))
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for username, node_name, role_label in accounts:
-            self.stdout.write(f"  {username:<22} {role_label:<6} {node_name}")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}），先试这几个：")
+        for username, what in TRY_FIRST:
+            user = User.objects.select_related("node").get(username=username)
+            self.stdout.write(f"  {username:<18} {user.get_role_display():<6} {user.node.name:<16} {what}")
+        others = [username for username, _node, _role in accounts if username not in dict(TRY_FIRST)]
+        self.stdout.write(f"其余账号（每级每个角色一个，同上密码）：{'、'.join(others)}")
 
     def add_arguments(self, parser):
         parser.add_argument("--households", type=int, default=240, help="演示档案户数（首次载入时）")
@@ -92,84 +116,122 @@ class Command(BaseCommand):
             )
 
     def _households(self, count):
-        """Demo dossiers in every status, with valid (made-up) ID numbers; only on the first load."""
+        """Demo dossiers in every status, each made through the services as staff would make it
+        (filed by a clerk, 初审 by the township's reviewer, reviewed by the center; on-file ones
+        imported from paper), with valid made-up ID numbers, then dated back over the past years so
+        that lists, the worklist and the history look lived in. Only on the first load."""
         if Household.objects.exists():
             return 0
         rng = random.Random(2026)
-        clerks = list(User.objects.filter(role=Role.DATA_ENTRY))
+        staff = {(u.node_id, u.role): u for u in User.objects.filter(username__in=self._demo_usernames())}
+        center = Node.objects.get(level=1)
+        admin = staff[(center.pk, Role.CENTER_ADMIN)]
+        # the townships with a demo reviewer: dossiers that go through 初审 are filed under them
+        reviewed = [u.node for u in staff.values() if u.role == Role.REVIEWER and u.node.level == 2]
         nodes = list(Node.objects.filter(level__gte=2).select_related("parent"))
         enterprises = {e.node_id: e for e in Enterprise.objects.all()}
         statuses = [Status.APPROVED] * 14 + [Status.DRAFT, Status.SUBMITTED, Status.PRELIM_PASSED,
                                                 Status.CENTER_PASSED, Status.EXITED]
-        causes = [c for c in Cause.values]
         today = timezone.localdate()
         used_ids = set()
         serial = {}
-        created = 0
-        for i in range(count):
-            node = rng.choice(nodes)
+        for _i in range(count):
             status = rng.choice(statuses)
-            clerk = rng.choice(clerks)
-            size = rng.choice([1, 2, 3, 3, 4, 4, 5])
+            walked = status in (Status.PRELIM_PASSED, Status.CENTER_PASSED)
+            node = rng.choice([n for n in nodes if not walked or any(n.is_within(t) for t in reviewed)])
             filed = today - datetime.timedelta(days=rng.randint(30, 1500))
-            primary = rng.choice(causes)
-            household = Household(
-                node=node, enterprise=enterprises.get(node.pk), status=Status.DRAFT, created_by=clerk,
-                filed_on=filed, hukou_type=rng.choice([HukouType.URBAN] * 3 + [HukouType.RURAL]),
-                address=f"弥勒县{node.name[:3]}{rng.randint(1, 99)}号", phone=f"13{rng.randint(100000000, 999999999)}",
-                household_size=size, primary_cause=primary,
-                secondary_causes=",".join(rng.sample([c for c in causes if c != primary], rng.randint(0, 2))),
-                other_annual_income=Decimal(rng.randint(0, 60) * 100),
-                medical_expense=Decimal(rng.randint(0, 15) * 200),
-                education_expense=Decimal(rng.choice([0, 0, 3000, 5000])),
-                bank_name="弥勒农村商业银行", bank_account=f"6228{rng.randint(10**11, 10**12 - 1)}",
-            )
-            head_birth = datetime.date(rng.randint(1962, 1992), rng.randint(1, 12), rng.randint(1, 28))
-            people = [(self._name(rng), Relation.HEAD, head_birth, Decimal(rng.randint(0, 16) * 100))]
-            if size >= 2:
-                people.append((self._name(rng), Relation.SPOUSE, head_birth + datetime.timedelta(days=rng.randint(-900, 900)),
-                               Decimal(rng.randint(0, 10) * 100)))
-            for _n in range(size - len(people)):
-                people.append((self._name(rng, surname=people[0][0][0]), Relation.CHILD,
-                               head_birth + datetime.timedelta(days=rng.randint(7000, 11000)), Decimal("0")))
-            members = []
-            for name, relation, birth, income in people:
-                id_number = self._id_number(rng, birth, used_ids)
-                members.append(Member(
-                    relation=relation, name=name, id_number=id_number, birth_date=birth,
-                    sex="M" if int(id_number[16]) % 2 else "F", monthly_income=income,
-                    work_status=self._work_status(rng, relation, birth, today),
-                    in_active_dossier=status != Status.EXITED,
-                ))
-            household_recompute(household, members)
-            if not household.category or rng.random() < 0.08:
-                household.category = Category.ACCIDENT
-                household.accident_reason = "家庭主要劳动力突发重病住院，当年医疗支出超过家庭年收入八成。"
-            household.status = status
-            household.proposed_category = household.proposed_category or household.category
+            household, members = self._household(rng, node, enterprises.get(node.pk), filed, used_ids, today)
             if status in (Status.APPROVED, Status.EXITED):
-                year = filed.year
-                serial[year] = serial.get(year, 0) + 1
-                household.number = settings.DOSSIER_NUMBER_PATTERN.format(
-                    county=settings.COUNTY_CODE, year=year, serial=serial[year])
-                household.approved_at = timezone.make_aware(datetime.datetime.combine(filed, datetime.time(10)))
-            if status == Status.EXITED:
-                household.exit_reason = "recovered"
-                household.exited_at = timezone.now()
-            household.save()
-            for member in members:
-                member.household = household
-                member.save()
-            if status != Status.DRAFT:
-                StatusChange.objects.create(
-                    household=household, action=Move.IMPORT, from_status=Status.DRAFT, to_status=status,
-                    actor=clerk, opinion="纸质档案录入系统（演示数据）",
-                )
-            created += 1
+                approved_on = min(filed + datetime.timedelta(days=rng.randint(20, 60)), today)
+                serial[approved_on.year] = serial.get(approved_on.year, 0) + 1
+                number = settings.DOSSIER_NUMBER_PATTERN.format(
+                    county=settings.COUNTY_CODE, year=approved_on.year, serial=serial[approved_on.year])
+                household_import_on_file(household=household, members=members, actor=admin, number=number,
+                                         approved_on=approved_on, category=household.category,
+                                         opinion="纸质档案录入系统（演示数据）")
+                if status == Status.EXITED:
+                    household_exit(household=household, actor=staff[(center.pk, Role.REVIEWER)],
+                                   reason="recovered", opinion="户主再就业，家庭收入超过标准（演示）")
+            else:
+                clerk = self._nearest(staff, node, Role.DATA_ENTRY)
+                household_save(household=household, members=members, actor=clerk)
+                if status != Status.DRAFT:
+                    household_submit(household=household, actor=clerk, opinion="材料齐全（演示）")
+                if walked:
+                    household_preliminary_pass(
+                        household=household, actor=staff[(node.ancestor_ids[1], Role.REVIEWER)],
+                        visited_on=today, visitors="乡镇工会干部、社区主任",
+                        findings="入户查看住房和收入证明，情况与申报一致（演示）。", opinion="同意上报",
+                    )
+                if status == Status.CENTER_PASSED:
+                    household.refresh_from_db()
+                    household_center_pass(household=household, actor=admin, category=household.category,
+                                          opinion="同意列入公示（演示）")
+            self._date_back(household, filed)
         for year, last in serial.items():
             DossierSequence.objects.update_or_create(year=year, defaults={"last_serial": last})
         self._notice(today)
-        return created
+        return count
+
+    def _household(self, rng, node, enterprise, filed, used_ids, today):
+        causes = list(Cause.values)
+        size = rng.choice([1, 2, 3, 3, 4, 4, 5])
+        primary = rng.choice(causes)
+        household = Household(
+            node=node, enterprise=enterprise, filed_on=filed,
+            hukou_type=rng.choice([HukouType.URBAN] * 3 + [HukouType.RURAL]),
+            address=f"弥勒县{node.name[:3]}{rng.randint(1, 99)}号", primary_cause=primary,
+            secondary_causes=",".join(rng.sample([c for c in causes if c != primary], rng.randint(0, 2))),
+            other_annual_income=Decimal(rng.randint(0, 60) * 100),
+            medical_expense=Decimal(rng.randint(0, 15) * 200),
+            education_expense=Decimal(rng.choice([0, 0, 3000, 5000])),
+            bank_name="弥勒农村商业银行", bank_account=f"6228{rng.randint(10**11, 10**12 - 1)}",
+        )
+        head_birth = datetime.date(rng.randint(1962, 1992), rng.randint(1, 12), rng.randint(1, 28))
+        people = [(self._name(rng), Relation.HEAD, head_birth, Decimal(rng.randint(0, 16) * 100))]
+        if size >= 2:
+            people.append((self._name(rng), Relation.SPOUSE, head_birth + datetime.timedelta(days=rng.randint(-900, 900)),
+                           Decimal(rng.randint(0, 10) * 100)))
+        for _n in range(size - len(people)):
+            people.append((self._name(rng, surname=people[0][0][0]), Relation.CHILD,
+                           head_birth + datetime.timedelta(days=rng.randint(7000, 11000)), Decimal("0")))
+        members = [
+            Member(relation=relation, name=name, id_number=self._id_number(rng, birth, used_ids), monthly_income=income,
+                   work_status=self._work_status(rng, relation, birth, today),
+                   phone=f"13{rng.randint(100000000, 999999999)}" if relation == Relation.HEAD else "")
+            for name, relation, birth, income in people
+        ]
+        household_recompute(household, members)
+        if not household.category or rng.random() < 0.08:
+            household.category = Category.ACCIDENT
+            household.accident_reason = "家庭主要劳动力突发重病住院，当年医疗支出超过家庭年收入八成。"
+        return household, members
+
+    @staticmethod
+    def _nearest(staff, node, role):
+        """The demo account of ``role`` at the deepest of the node and its ancestors."""
+        for node_id in reversed(node.ancestor_ids):
+            if (node_id, role) in staff:
+                return staff[(node_id, role)]
+        raise LookupError(role)
+
+    @staticmethod
+    def _date_back(household, filed):
+        """Moves what the services stamped "now" back to the filing date and the days after it."""
+        entered = timezone.make_aware(datetime.datetime.combine(filed, datetime.time(9, 30)))
+        Household.objects.filter(pk=household.pk).update(created_at=entered)
+        Household.history.filter(id=household.pk, history_change_reason="create").update(history_date=entered)
+        Member.history.filter(household_id=household.pk, history_type="+").update(history_date=entered)
+        household.refresh_from_db(fields=["approved_at"])
+        start = household.approved_at or entered
+        steps = list(household.status_changes.exclude(action=Move.IMPORT).order_by("at", "pk"))
+        for days, step in enumerate(steps, start=1):
+            StatusChange.objects.filter(pk=step.pk).update(at=min(start + datetime.timedelta(days=3 * days),
+                                                                   timezone.now()))
+
+    @staticmethod
+    def _demo_usernames():
+        return [f"{prefix}_{suffix}" for prefix, _code, _label in DEMO_POSTS for suffix in ROLE_SUFFIX.values()]
 
     def _notice(self, today):
         """A finished 公示 of a few center-passed dossiers, so that approval has work waiting: it is
@@ -237,14 +299,15 @@ class Command(BaseCommand):
     def _staff(self):
         accounts = []
         names = iter(DEMO_NAMES * 2)
+        # one password for every demo account: hashed once (a hash costs most of a second)
+        password = make_password(DEMO_PASSWORD)
         for prefix, code, _label in DEMO_POSTS:
             node = Node.objects.get(code=code)
             for role, suffix in ROLE_SUFFIX.items():
                 username = f"{prefix}_{suffix}"
                 user = User.objects.filter(username=username).first()
                 if user is None:
-                    user = User(username=username, name=next(names), is_staff=True)
-                    user.set_password(DEMO_PASSWORD)
+                    user = User(username=username, name=next(names), is_staff=True, password=password)
                 user.node, user.role, user.is_active = node, role, True
                 user.save()
                 accounts.append((username, node.name, role.label))
