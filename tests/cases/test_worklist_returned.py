@@ -188,3 +188,15 @@ def test_a_returned_banner_escapes_what_the_reviewer_typed(client, community, co
 
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in worklist
+
+
+def test_the_home_page_counts_every_draft_of_the_clerks_subtree(client, community, community_clerk, enterprise_point):
+    point_clerk = make_user("muqi_clerk", enterprise_point, Role.DATA_ENTRY)
+    make_household(community, community_clerk, head_name="本人录入")
+    make_household(enterprise_point, point_clerk, head_name="下级录入")
+    client.force_login(community_clerk)
+
+    home = client.get(reverse("home")).content.decode()
+
+    card = re.search(r'<a class="stat-card[^"]*" href="/cases/worklist/#drafts">(.*?)</a>', home, re.S)
+    assert card and re.search(r'<span class="count">2</span>', card.group(1))
