@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AnnualReview, Status
+from cases.models import AnnualReview, Member, Relation, Status, WorkStatus
 
 from ..conftest import make_enterprise
 from .conftest import make_household, make_id_number
@@ -12,12 +12,20 @@ from .conftest import make_household, make_id_number
 
 @pytest.fixture
 def households(community, sibling_community, community_clerk, outsider):
+    """Three township dossiers that differ in every filtered value (so a filter that does nothing
+    fails its row), created in an order that is neither sorted by name nor its reverse."""
+    li = make_household(community, community_clerk, head_name="李秀英", head_id=make_id_number(serial=222),
+                        category="relative", primary_cause="laid_off")
+    zhang = make_household(community, community_clerk, head_name="张志强", status=Status.APPROVED,
+                           head_id=make_id_number(serial=111), primary_cause="illness",
+                           secondary_causes="schooling,laid_off")
+    zhao = make_household(community, community_clerk, head_name="赵大勇", status=Status.SUBMITTED,
+                          head_id=make_id_number(serial=444), primary_cause="disaster")
+    Member.objects.filter(household=zhao, relation=Relation.HEAD).update(work_status=WorkStatus.UNEMPLOYED)
     return {
-        "zhang": make_household(community, community_clerk, head_name="张志强", status=Status.APPROVED,
-                                head_id=make_id_number(serial=111), primary_cause="illness",
-                                secondary_causes="schooling,laid_off"),
-        "li": make_household(community, community_clerk, head_name="李秀英", head_id=make_id_number(serial=222),
-                             category="relative", primary_cause="laid_off"),
+        "zhang": zhang,
+        "li": li,
+        "zhao": zhao,
         "sibling": make_household(sibling_community, outsider, head_name="王新哨", head_id=make_id_number(serial=333)),
     }
 
@@ -29,9 +37,9 @@ def names_on(response):
 def test_a_township_user_lists_only_his_subtree(client, township_reviewer, households):
     client.force_login(township_reviewer)
     response = client.get(reverse("cases:household_list"))
-    assert names_on(response) == {"张志强", "李秀英"}
+    assert names_on(response) == {"张志强", "李秀英", "赵大勇"}
     assert "王新哨" not in response.content.decode()
-    assert response.context["counts"]["total"] == 2
+    assert response.context["counts"]["total"] == 3
 
 
 def test_the_outsider_does_not_see_the_township_dossiers(client, outsider, households):
@@ -49,10 +57,13 @@ def test_the_outsider_does_not_see_the_township_dossiers(client, outsider, house
         ({"category": "relative"}, {"李秀英"}),
         ({"cause": "schooling"}, {"张志强"}),
         ({"cause": "laid_off"}, {"张志强", "李秀英"}),
+        ({"cause": "disaster"}, {"赵大勇"}),
+        ({"cause": "accident"}, set()),
         ({"status": "approved"}, {"张志强"}),
+        ({"status": "submitted"}, {"赵大勇"}),
         ({"work_status": "employed"}, {"张志强", "李秀英"}),
+        ({"work_status": "unemployed"}, {"赵大勇"}),
         ({"never_aided": "true"}, {"张志强"}),
-        ({"ordering": "-head_name"}, {"张志强", "李秀英"}),
     ],
 )
 def test_filters_and_search_find_the_right_households(client, center_admin, households, query, expected):
@@ -70,7 +81,7 @@ def test_search_by_dossier_number(client, center_admin, households):
 def test_the_node_filter_offers_only_nodes_in_scope_and_filters_the_subtree(client, township_reviewer, households, community, sibling_community):
     client.force_login(township_reviewer)
     response = client.get(reverse("cases:household_list"), {"node": community.pk})
-    assert names_on(response) == {"张志强", "李秀英"}
+    assert names_on(response) == {"张志强", "李秀英", "赵大勇"}
     choices = [c[0] for c in response.context["filter"].form.fields["node"].choices]
     assert sibling_community.pk not in [getattr(c, "value", c) for c in choices]
     outside = client.get(reverse("cases:household_list"), {"node": sibling_community.pk})
@@ -122,15 +133,20 @@ def test_anonymous_users_are_sent_to_login(client):
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_column_headings_sort_the_list_and_keep_the_filters(client, center_admin, households):
+def test_column_headings_sort_the_list_and_keep_the_filters(client, center_admin, households, community):
     client.force_login(center_admin)
     page = client.get(reverse("cases:household_list"), {"category": "deep", "ordering": "per_capita_monthly_income"})
     html = page.content.decode()
     assert "?category=deep&amp;ordering=-per_capita_monthly_income" in html  # second click: the other way
     assert "?category=deep&amp;ordering=head_name" in html
-    by_name = client.get(reverse("cases:household_list"), {"ordering": "-head_name"})
-    names = [h.head_name for h in by_name.context["page"]]
-    assert names == sorted(names, reverse=True)
+    def names_in_order(**ordering):
+        page = client.get(reverse("cases:household_list"), {"node": community.pk, **ordering}).context["page"]
+        return [h.head_name for h in page]
+
+    unsorted, ascending = names_in_order(), names_in_order(ordering="head_name")
+    descending = names_in_order(ordering="-head_name")
+    assert len(ascending) == 3 and ascending == sorted(ascending) and descending == ascending[::-1]
+    assert unsorted not in (ascending, descending)  # the fixture's order: sorting did something
 
 
 def test_the_sort_choices_read_in_chinese(client, center_admin):
