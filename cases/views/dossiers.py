@@ -101,8 +101,7 @@ def _edit_page(request, forms, household=None):
         else:
             messages.success(request, _("档案已保存。"))
             return redirect(household)
-    elif request.method == "POST":
-        messages.error(request, _("档案没有保存：请按红色提示修改后再提交。"))
+    # a failed save is told once, by the error summary at the top of the form
     return render(
         request,
         "cases/household_form.html",
