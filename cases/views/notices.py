@@ -16,19 +16,21 @@ from network.scoping import get_visible_or_404, node_in_scope
 from .. import services
 from ..forms import DibaoStandardForm, NoticeForm, ObjectionForm, ObjectionResolveForm
 from ..idcard import mask_id_number
-from ..models import DibaoStandard, Household, NoticeBatch, Objection, Status
+from ..models import DibaoStandard, Household, Move, NoticeBatch, Objection, Status
+from ..rules import DOSSIER_RULES
 from ..services import WorkflowError
 
 
 def _require_center_admin(user):
-    """公示 is the center's step: a 中心管理员 role at a township is not enough, and a batch is
-    published in the name of the publisher's node, so an account without one cannot publish."""
-    if not (user.has_perm("cases.approve_household") and user.is_center and user.node_id):
+    """公示 is the center's step (the rulebook's NOTICE: a 中心管理员 role at a township is not
+    enough), and a batch is published in the name of the publisher's node, so an account
+    without one cannot publish."""
+    if not (_may_handle_objections(user) and user.node_id):
         raise PermissionDenied
 
 
 def _may_handle_objections(user):
-    return user.has_perm("cases.approve_household") and user.is_center
+    return DOSSIER_RULES.may_make(Move.NOTICE, user)
 
 
 # --- 公示 ----------------------------------------------------------------------------------------
