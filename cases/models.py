@@ -215,6 +215,7 @@ class DibaoStandard(models.Model):
     rural_monthly = models.DecimalField(_("农村低保标准（元/月）"), validators=NOT_NEGATIVE, **MONEY)
     note = models.CharField(_("文件依据"), max_length=200, blank=True)
 
+    history = HistoricalRecords()
     objects = models.Manager.from_queryset(DibaoStandardQuerySet)()
     scope_node = "node"
 

@@ -5,6 +5,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .scoping import ScopedManager, ScopedQuerySet
 
@@ -58,6 +59,8 @@ class Node(models.Model):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    # the path follows the parent (rewritten below it by save): the parent's change is the record
+    history = HistoricalRecords(excluded_fields=["path"])
     objects = ScopedManager()
     scope_node = ""
 
@@ -212,6 +215,10 @@ ROLE_RANK = {
 }
 
 
+# what the history of an account leaves out: a save that touches only these writes no record
+UNTRACKED_FIELDS = ["password", "last_login"]
+
+
 class UserQuerySet(ScopedQuerySet):
     pass
 
@@ -230,6 +237,8 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.DATA_ENTRY)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
+    # role, node, active and the rest; never the password hash, nor each sign-in
+    history = HistoricalRecords(excluded_fields=UNTRACKED_FIELDS)
     objects = StaffUserManager()
     scope_node = "node"
 
@@ -245,6 +254,18 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.username
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # a sign-in (last_login) or a rehashed password is no change to the account: no record
+        untracked = bool(update_fields) and set(update_fields) <= set(UNTRACKED_FIELDS)
+        if untracked:
+            self.skip_history_when_saving = True
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            if untracked:
+                del self.skip_history_when_saving
 
     @property
     def display_name(self):
