@@ -25,6 +25,7 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/new/", notices.notice_create, name="notice_create"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/pdf/", printing.notice_pdf, name="notice_pdf"),
     path("notices/<int:pk>/approve/", notices.notice_approve, name="notice_approve"),
     path("notices/<int:pk>/objections/new/", notices.objection_create, name="objection_create"),
     path("objections/<int:pk>/resolve/", notices.objection_resolve, name="objection_resolve"),

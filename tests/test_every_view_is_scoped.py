@@ -97,6 +97,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         **{f"cases:{name}": kwargs for name, kwargs in household_pages.items()},
         "cases:household_economic_check_result": {"pk": household.pk, "check_pk": check.pk},
         "cases:notice_detail": {"pk": batch.pk},
+        "cases:notice_pdf": {"pk": batch.pk},
         "cases:notice_approve": {"pk": batch.pk},
         "cases:objection_create": {"pk": batch.pk},
         "cases:objection_resolve": {"pk": objection.pk},

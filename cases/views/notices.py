@@ -17,6 +17,7 @@ from .. import services
 from ..forms import DibaoStandardForm, NoticeForm, ObjectionForm, ObjectionResolveForm
 from ..idcard import mask_id_number
 from ..models import DibaoStandard, Household, Move, NoticeBatch, Objection, Status
+from ..pdf import notice_intro
 from ..rules import DOSSIER_RULES
 from ..services import WorkflowError
 
@@ -85,16 +86,17 @@ def notice_create(request):
     return render(request, "cases/notice_form.html", {"form": form, "rows": rows})
 
 
-def _render_detail(request, batch, *, objection_form=None, resolve_form=None, resolving=None):
-    """The detail page; a bound form that failed is shown in place of its blank one."""
+def notice_entries(batch):
+    """The batch's entries in the order of the list, in three queries: each with its household
+    (head annotated, node selected) and objections, ``masked_id``, ``withdrawn`` (an objection was
+    upheld) and, for those still on the list, ``public_no``: the page and the printed list read it."""
     households = Household.objects.with_head().select_related("node")
     logged = Objection.objects.select_related("logged_by", "resolved_by")
     entries = list(
         batch.entries.order_by("household__node__path", "pk")
         .prefetch_related(Prefetch("household", queryset=households), Prefetch("objections", queryset=logged))
     )
-    may_handle = _may_handle_objections(request.user)
-    public_no, objections = 0, []
+    public_no = 0
     for entry in entries:
         # always masked: this is the list posted on the notice board, whoever prints it
         entry.masked_id = mask_id_number(entry.household.head_id_number)
@@ -102,6 +104,16 @@ def _render_detail(request, batch, *, objection_form=None, resolve_form=None, re
         if not entry.withdrawn:
             public_no += 1
             entry.public_no = public_no
+    return entries
+
+
+def _render_detail(request, batch, *, objection_form=None, resolve_form=None, resolving=None):
+    """The detail page; a bound form that failed is shown in place of its blank one."""
+    entries = notice_entries(batch)
+    may_handle = _may_handle_objections(request.user)
+    public_count = sum(not entry.withdrawn for entry in entries)
+    objections = []
+    for entry in entries:
         for objection in entry.objections.all():
             objection.head_name = entry.household.head_name
             objections.append(objection)
@@ -115,7 +127,8 @@ def _render_detail(request, batch, *, objection_form=None, resolve_form=None, re
     context = {
         "batch": batch,
         "entries": entries,
-        "public_count": public_no,
+        "public_count": public_count,
+        "intro": notice_intro(batch, public_count),
         "objections": objections,
         "open_objections": sum(not objection.is_resolved for objection in objections),
         "objection_form": objection_form if may_handle else None,

@@ -1,4 +1,5 @@
-"""The dossier printed as the official form (困难职工档案表), as a PDF."""
+"""The printed sheets, as PDFs drawn with the printing grid: the dossier as the official form
+(困难职工档案表) and a 公示 batch as the list for the notice board."""
 
 from urllib.parse import quote
 
@@ -9,9 +10,18 @@ from django.views.decorators.cache import never_cache
 
 from network.scoping import get_visible_or_404
 
-from ..models import Household, StatusChange
-from ..pdf import household_pdf as render_household_pdf
+from .. import pdf
+from ..models import Household, NoticeBatch, StatusChange
 from ..sensitive import reveal
+from .notices import notice_entries
+
+
+def _pdf_response(content, *, name, ascii_name):
+    """A PDF shown in the browser under a Chinese file name (``name``), ``ascii_name`` for old clients."""
+    response = HttpResponse(content, content_type="application/pdf")
+    # the UTF-8 name as RFC 5987 asks
+    response["Content-Disposition"] = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return response
 
 
 @never_cache
@@ -26,10 +36,18 @@ def household_pdf(request, pk):
         pk=pk,
     )
     unmasked = reveal(request, household, "pdf")
-    response = HttpResponse(render_household_pdf(household, unmasked=unmasked), content_type="application/pdf")
-    filename = f"档案-{household.number or household.pk}.pdf"
-    # an ASCII fallback for old clients, the UTF-8 name (RFC 5987) for the rest
-    response["Content-Disposition"] = (
-        f"inline; filename=\"dossier-{household.number or household.pk}.pdf\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return response
+    key = household.number or household.pk
+    return _pdf_response(pdf.household_pdf(household, unmasked=unmasked), name=f"档案-{key}.pdf",
+                         ascii_name=f"dossier-{key}.pdf")
+
+
+# names and household incomes of hardship families: public on the notice board for its days, not
+# to be kept in a browser's cache after them
+@never_cache
+@login_required
+@permission_required("cases.view_noticebatch", raise_exception=True)
+def notice_pdf(request, pk):
+    batch = get_visible_or_404(NoticeBatch.objects.select_related("node"), request.user, pk=pk)
+    listed = [entry for entry in notice_entries(batch) if not entry.withdrawn]
+    return _pdf_response(pdf.notice_pdf(batch, listed), name=f"公示名单-{batch.pk}.pdf",
+                         ascii_name=f"notice-{batch.pk}.pdf")

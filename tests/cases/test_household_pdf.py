@@ -1,44 +1,25 @@
 """The dossier printed as the 困难职工档案表: one A4 page, numbers masked unless revealed, in scope only."""
 
 import datetime
-import os
-import re
-import shutil
-import subprocess
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils import timezone
 
-from cases import pdf
-from cases.models import Relation, SensitiveAccess, Status, StatusChange
+from cases.models import (
+    Household,
+    Move,
+    Relation,
+    SensitiveAccess,
+    Status,
+    StatusChange,
+)
 
 from .conftest import make_household, make_id_number
+from .pdf_reading import page_count, pdf_text, unspaced
 
 HEAD_ID = make_id_number(datetime.date(1975, 3, 14), serial=113)
 MASKED_HEAD_ID = HEAD_ID[:6] + "********" + HEAD_ID[-4:]
-
-
-def pdf_text(content, tmp_path, layout=True):
-    """The PDF's text through poppler's pdftotext: as laid out on the page, or (``layout=False``)
-    cell by cell, which keeps a value wrapped inside its cell together."""
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("pdftotext (Debian package poppler-utils) is missing although scripts/test.sh installed it")
-        pytest.skip("pdftotext (Debian package poppler-utils) is not installed")
-    path = tmp_path / "dossier.pdf"
-    path.write_bytes(content)
-    command = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
-
-
-def page_count(content):
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", content))
-
-
-def unspaced(text):
-    """The text without the spaces and line breaks that table cells put into it."""
-    return "".join(text.split())
 
 
 @pytest.fixture
@@ -107,6 +88,22 @@ def test_pdf_prints_the_preliminary_opinion_and_who_gave_it(client, center_admin
 
     assert "经入户调查，情况属实。" in text
     assert "经办人：王丽萍" in text
+
+
+def test_pdf_prints_the_category_the_center_confirmed_and_the_day_of_approval(client, center_admin, household,
+                                                                             tmp_path):
+    StatusChange.objects.create(
+        household=household, action=Move.CENTER_REVIEW, from_status=Status.PRELIM_PASSED,
+        to_status=Status.CENTER_PASSED, actor=center_admin, opinion="同意认定。",
+    )
+    approved = timezone.make_aware(datetime.datetime(2025, 3, 5, 10, 30))
+    Household.objects.filter(pk=household.pk).update(approved_at=approved)
+
+    text = unspaced(pdf_text(get_pdf(client, center_admin, household).content, tmp_path))
+
+    assert "同意认定。（认定类别：深度困难）" in text
+    assert "审核人：李建华" in text
+    assert "日期：2025年3月5日" in text
 
 
 def test_leader_sees_the_id_number_masked(client, center_leader, household, tmp_path):
@@ -195,13 +192,6 @@ def test_anonymous_visitor_is_redirected_to_login(client, household):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-
-
-def test_missing_font_names_the_debian_package_to_install(settings, tmp_path):
-    settings.PDF_CJK_FONT = str(tmp_path / "no-such-font.ttc")
-
-    with pytest.raises(ImproperlyConfigured, match="fonts-wqy-zenhei"):
-        pdf.cjk_font()
 
 
 def test_draft_without_a_dibao_standard_or_opinions_still_prints(client, center_admin, community, community_clerk,

@@ -255,11 +255,10 @@ def test_the_detail_page_shows_the_public_list_with_every_id_number_masked(clien
     assert phone not in content
 
 
-def test_the_detail_page_has_a_print_layout_for_the_notice_board(client, center_admin, batch):
+def test_the_detail_page_prints_the_list_for_the_notice_board_as_a_pdf(client, center_admin, batch):
     client.force_login(center_admin)
     content = client.get(batch.get_absolute_url()).content.decode()
-    assert "@media print" in content
-    assert "window.print()" in content
+    assert reverse("cases:notice_pdf", args=[batch.pk]) in content
     assert "现予公示" in content
 
 
