@@ -19,6 +19,17 @@ def to_fen(value):
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def fen_of(value):
+    """An amount in yuan (Decimal, int or str) as whole fen, rounded half-up: how balances and
+    ledger amounts are stored (integer arithmetic is exact on every database)."""
+    return int(to_fen(value) * 100)
+
+
+def yuan(fen):
+    """Whole fen as the Decimal yuan amount shown to people (two decimals)."""
+    return (Decimal(int(fen)) / 100).quantize(FEN)
+
+
 # what people write around an amount: a currency sign before it, 元 or 块 after it
 _YUAN_AROUND = re.compile(r"^(?:¥|RMB|人民币)|(?:元整|元|块钱|块)$", re.IGNORECASE)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")

@@ -1,0 +1,21 @@
+"""This app's rows of the role table: funds, the aid ledger and the programs.
+
+财务 (fund keeper) records receipts and allocations and confirms payments and reversals; the
+center admin sets up funds, campaigns and caps; data-entry staff record aid (deliveries) in their
+subtree; a leader reads. Codenames only: network.permissions adds this app's label.
+"""
+
+from network.models import Role
+
+VIEW = {"view_fund", "view_ledgerentry", "view_aidrecord", "view_campaign", "view_fundsource", "view_programcap"}
+RECORD_AID = {"add_aidrecord"}
+KEEP_FUNDS = {"add_ledgerentry", "pay_aidrecord"}
+SET_UP = {"add_fund", "change_fund", "add_campaign", "change_campaign", "add_fundsource", "change_programcap"}
+
+ROLE_PERMISSIONS = {
+    Role.DATA_ENTRY: VIEW | RECORD_AID,
+    Role.REVIEWER: VIEW | RECORD_AID,
+    Role.CENTER_ADMIN: VIEW | RECORD_AID | SET_UP,
+    Role.FINANCE: VIEW | KEEP_FUNDS,
+    Role.LEADER: VIEW,
+}
