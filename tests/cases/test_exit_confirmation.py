@@ -171,3 +171,23 @@ def test_the_annual_review_warns_what_an_exit_outcome_means_once_it_is_chosen(cl
     attributes, _text = warning_of(response.content.decode())
     assert "hidden" not in attributes
     assert_untouched(on_file)
+
+
+def test_an_annual_review_ending_in_exit_needs_the_confirmation_too(client, on_file, township_reviewer):
+    client.force_login(township_reviewer)
+    data = {"year": timezone.localdate().year, "outcome": "exit", "exit_reason": ExitReason.RETIRED, "opinion": "退休"}
+
+    response = client.post(annual_url(on_file), data)
+
+    assert response.status_code == 400
+    assert "复核结论为退出时，请勾选确认后再提交。" in response.content.decode()
+    assert_untouched(on_file)
+    client.post(annual_url(on_file), {**data, "confirm": "on"})
+    on_file.refresh_from_db()
+    assert (on_file.status, on_file.exit_reason) == (Status.EXITED, ExitReason.RETIRED)
+
+
+def test_an_annual_review_that_confirms_needs_no_exit_confirmation(client, on_file, township_reviewer):
+    client.force_login(township_reviewer)
+    client.post(annual_url(on_file), {"year": timezone.localdate().year, "outcome": "confirm", "opinion": "情况无变化"})
+    assert on_file.annual_reviews.count() == 1
