@@ -106,7 +106,7 @@ class HouseholdForm(forms.ModelForm):
 
     def clean_secondary_causes(self):
         causes = self.cleaned_data["secondary_causes"]
-        if False:
+        if len(causes) > MAX_SECONDARY_CAUSES:
             raise forms.ValidationError(_("次要致困原因最多选三项。"))
         return causes
 
