@@ -197,6 +197,195 @@ class CampaignStandard(models.Model):
         return f"{self.campaign} {self.get_category_display()}"
 
 
+class CampaignHousehold(models.Model):
+    """A household on a campaign's recipient list: drawn, added or removed (with a reason) while
+    the list is a draft; frozen when the campaign is confirmed. The visiting cadre is assigned here."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="recipients")
+    household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.PROTECT,
+                                  related_name="campaign_entries")
+    cash_fen = models.BigIntegerField(_("现金（分）"), default=0)
+    goods = models.CharField(_("物品"), max_length=100, blank=True)
+    goods_value_fen = models.BigIntegerField(_("物品价值（分）"), default=0)
+    visitor = models.ForeignKey("Cadre", verbose_name=_("走访干部"), on_delete=models.PROTECT, related_name="+",
+                                null=True, blank=True)
+    removed_reason = models.CharField(_("移出原因"), max_length=200, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("列入人"), on_delete=models.PROTECT,
+                                 related_name="+")
+    added_at = models.DateTimeField(_("列入时间"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("慰问名单")
+        verbose_name_plural = _("慰问名单")
+        ordering = ["campaign", "household__node__path", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "household"], name="outreach_recipient_once"),
+            models.CheckConstraint(condition=Q(cash_fen__gte=0, goods_value_fen__gte=0),
+                                   name="outreach_recipient_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} {self.household}"
+
+    @property
+    def is_removed(self):
+        return bool(self.removed_reason)
+
+
+def signed_sheet_path(instance, filename):
+    # never the uploaded name (it may hold a name or an ID number): campaign, node and a counter
+    return f"signoff/{instance.campaign_id}/{instance.node_id}/{timezone.now():%Y%m%d%H%M%S}.{instance.extension}"
+
+
+class SignedSheet(models.Model):
+    """The scanned, signed paper sign-off sheet (签收表) of one node in a campaign (PDF or image),
+    stored through Django's storage API and served only through a scoped view."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="signed_sheets")
+    node = models.ForeignKey(Node, verbose_name=_("节点"), on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("扫描件"), upload_to=signed_sheet_path)
+    extension = models.CharField(_("文件类型"), max_length=8, editable=False)
+    size = models.PositiveIntegerField(_("大小（字节）"), editable=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+                                    related_name="+", editable=False)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now, editable=False)
+
+    objects = ScopedManager()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("签收表扫描件")
+        verbose_name_plural = _("签收表扫描件")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.campaign} {self.node}"
+
+
+class ReturnVisit(models.Model):
+    """A return call or visit (回访) after aid: when, by whom, how, what was found."""
+
+    class Method(models.TextChoices):
+        VISIT = "visit", _("入户回访")
+        PHONE = "phone", _("电话回访")
+
+    household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.PROTECT,
+                                  related_name="return_visits")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.PROTECT, related_name="return_visits",
+                                 null=True, blank=True)
+    visited_on = models.DateField(_("回访日期"))
+    visitor = models.CharField(_("回访人"), max_length=60)
+    method = models.CharField(_("方式"), max_length=8, choices=Method.choices)
+    findings = models.TextField(_("回访情况"), max_length=2000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("回访记录")
+        verbose_name_plural = _("回访记录")
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.household} {self.visited_on}"
+
+
+class CadreRank(models.TextChoices):
+    SECTION = "section", _("科级")
+    DIVISION = "division", _("处级")
+    BUREAU = "bureau", _("厅级及以上")
+    OTHER = "other", _("其他")
+
+
+class Cadre(models.Model):
+    """A leading cadre who adopts households (结对帮扶) and visits them."""
+
+    node = models.ForeignKey(Node, verbose_name=_("所属节点"), on_delete=models.PROTECT, related_name="cadres")
+    name = models.CharField(_("姓名"), max_length=40)
+    post = models.CharField(_("职务"), max_length=60)
+    rank = models.CharField(_("级别"), max_length=12, choices=CadreRank.choices)
+    unit = models.CharField(_("工作单位"), max_length=100)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("在职"), default=True)
+
+    history = HistoricalRecords()
+    objects = ScopedManager()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("结对干部")
+        verbose_name_plural = _("结对干部")
+        ordering = ["node__path", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.post}）"
+
+
+class Pairing(models.Model):
+    """A cadre's adoption of a household, from its start to its end (with the reason)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("结对干部"), on_delete=models.PROTECT, related_name="pairings")
+    household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.PROTECT, related_name="pairings")
+    starts_on = models.DateField(_("结对日期"))
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    end_reason = models.CharField(_("结束原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+                                   related_name="+")
+
+    history = HistoricalRecords()
+    objects = ScopedManager()
+    scope_node = "household__node"
+
+    class Meta:
+        verbose_name = _("结对关系")
+        verbose_name_plural = _("结对关系")
+        ordering = ["-starts_on"]
+        constraints = [
+            # a household has at most one live pairing with the same cadre
+            models.UniqueConstraint(fields=["cadre", "household"], condition=Q(ends_on__isnull=True),
+                                    name="outreach_pairing_once_while_live"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                                   name="outreach_pairing_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} — {self.household}"
+
+    @property
+    def is_live(self):
+        return self.ends_on is None
+
+
+class PairingVisit(models.Model):
+    """A cadre's visit to his paired household: what was done; money or goods go through the aid ledger."""
+
+    pairing = models.ForeignKey(Pairing, verbose_name=_("结对关系"), on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField(_("走访日期"))
+    activity = models.TextField(_("帮扶内容"), max_length=2000)
+    aid = models.OneToOneField("AidRecord", verbose_name=_("帮扶记录"), on_delete=models.PROTECT, related_name="+",
+                               null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    objects = ScopedManager()
+    scope_node = "pairing__household__node"
+
+    class Meta:
+        verbose_name = _("结对走访")
+        verbose_name_plural = _("结对走访")
+        ordering = ["-visited_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.pairing} {self.visited_on}"
+
+
 class AidState(models.TextChoices):
     PLANNED = "planned", _("计划发放")
     PAID = "paid", _("已发放")
