@@ -13,5 +13,6 @@ urlpatterns = [
     path("session/keep-alive/", views.session_keep_alive, name="session_keep_alive"),
     path("network/", include("network.urls")),
     path("cases/", include("cases.urls")),
+    path("outreach/", include("outreach.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""The outreach pages: one module per area (funds, aid, and the campaign and pairing pages)."""
