@@ -1,14 +1,44 @@
-"""Personas for every test: a user at each level of the network, a colleague at the same node and
-an outsider at a sibling township. Data is built in code by small make_* helpers."""
+"""Personas for every test: a user at each level of the network (center, township, community,
+enterprise point), a colleague at the same node and an outsider at a sibling township. Data is
+built in code by small make_* helpers.
 
+The clock: a test whose outcome depends on today's date sets it with time-machine, on the
+county's clock (Asia/Shanghai), so it passes on any day it is run:
+
+    @frozen_at(2026, 11, 30)            # the test and its fixtures start at 10:00 that day
+    def test_...(...):
+
+    pytestmark = frozen_at(2026, 11, 30)  # a whole module
+
+    def test_...(time_machine):          # or move within the test
+        time_machine.move_to(county_time(2027, 1, 1, 0, 30), tick=False)
+        time_machine.shift(datetime.timedelta(days=7))
+
+The clock runs on from the moment set (so entries keep their order), unless ``tick=False``
+stops it there (for a test at the edge of a day or a year)."""
+
+import datetime
 import itertools
+import zoneinfo
 
 import pytest
 
 from network.models import Enterprise, Node, NodeKind, Role, User
 
 PASSWORD = "Correct-Horse-Battery-9"
+COUNTY_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 _codes = itertools.count(1)
+
+
+def county_time(year, month, day, hour=10, minute=0):
+    """A moment on the county's clock (Asia/Shanghai, the settings' TIME_ZONE), for time-machine."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=COUNTY_TZ)
+
+
+def frozen_at(year, month, day, hour=10, minute=0, *, tick=True):
+    """Marks a test (or, as ``pytestmark``, a module) to run with the clock set to that moment,
+    fixtures included: ``timezone.now()`` and ``timezone.localdate()`` answer from there."""
+    return pytest.mark.time_machine(county_time(year, month, day, hour, minute), tick=tick)
 
 
 def make_node(kind, parent=None, name=None, **fields):
@@ -86,6 +116,12 @@ def colleague(township):
 @pytest.fixture
 def community_clerk(community):
     return make_user("ranweng_clerk", community, Role.DATA_ENTRY, name="赵桂兰")
+
+
+@pytest.fixture
+def enterprise_clerk(enterprise_point):
+    """A clerk at the fourth level: an enterprise's aid point, below the community."""
+    return make_user("muqi_entry", enterprise_point, Role.DATA_ENTRY, name="孙立新")
 
 
 @pytest.fixture

@@ -10,16 +10,38 @@ from django.utils import timezone
 from cases.idcard import check_char
 from cases.models import Category, DibaoStandard, Household, Member, Relation, Status
 
-_serials = itertools.count(101)
+# automatic ID numbers are born from this day on, a day for every 500 (a date no test names),
+# so they never meet one a test builds from its own serial
+AUTO_BIRTHS_FROM = datetime.date(1975, 4, 1)
+_auto_ids = itertools.count()
+_issued_ids = set()
+_dossier_serials = itertools.count(101)
 
 
-def make_id_number(birth=datetime.date(1975, 3, 14), region="532526", serial=None, male=True):
-    """A valid 18-character ID number (never a real person's: the serials are made up)."""
-    serial = (serial if serial is not None else next(_serials)) % 500
+def _id_number(region, birth, serial, male):
     # 500 distinct sequences per birth date and sex: the last digit's parity is the sex
+    serial %= 500
     seq = f"{serial % 100:02d}{(serial // 100) * 2 + (1 if male else 0)}"
     first17 = f"{region}{birth:%Y%m%d}{seq}"
     return first17 + check_char(first17)
+
+
+def make_id_number(birth=None, region="532526", serial=None, male=True):
+    """A valid 18-character ID number (never a real person's: the serials are made up).
+
+    With a ``serial`` it is the same number every time (a test builds it twice: to file it and
+    to look for it), born on ``birth`` (14 March 1975 by default). Without one, every call gives
+    a number no call gave before: born on ``birth`` when given, else on a day of its own."""
+    if serial is not None:
+        number = _id_number(region, birth or datetime.date(1975, 3, 14), serial, male)
+    else:
+        while True:
+            n = next(_auto_ids)
+            number = _id_number(region, birth or AUTO_BIRTHS_FROM + datetime.timedelta(days=n // 500), n, male)
+            if number not in _issued_ids:
+                break
+    _issued_ids.add(number)
+    return number
 
 
 def make_standard(node, year=None, urban="700.00", rural="560.00"):
@@ -39,7 +61,7 @@ def make_household(node, created_by, *, head_name="张志强", head_id=None, sta
     household = Household.objects.create(
         node=node, created_by=created_by, status=status, household_size=household_size or 1 + len(members),
         category=category,
-        proposed_category=category, number=number or (f"5325262026{next(_serials):05d}" if status == Status.APPROVED else None),
+        proposed_category=category, number=number or (f"532526{timezone.localdate().year}{next(_dossier_serials):05d}" if status == Status.APPROVED else None),
         approved_at=timezone.now() if status == Status.APPROVED else None, **fields,
     )
     head_id = head_id or make_id_number()

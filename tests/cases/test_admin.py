@@ -29,7 +29,7 @@ from cases.models import (
 )
 from network.models import NodeKind, Role
 
-from ..conftest import make_enterprise, make_node, make_user
+from ..conftest import frozen_at, make_enterprise, make_node, make_user
 from .conftest import make_household as _make_household
 from .conftest import make_id_number
 
@@ -651,6 +651,7 @@ def test_sensitive_access_log_is_read_by_the_center_only_within_scope(
     assert client.get(url).status_code == 403
 
 
+@frozen_at(2026, 11, 30)  # a review of 2026: the year must be this year
 def test_annual_reviews_are_shown_read_only(client, center_leader, township_reviewer, township, colleague):
     from cases import services
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Category, Household, Member, SensitiveAccess, Status
 
@@ -16,7 +17,7 @@ CHILD_ID = make_id_number(datetime.date(2006, 9, 9), serial=357, male=True)
 def dossier_post(node, members=(), **overrides):
     """The POST of the dossier page: the household, its head and other members."""
     data = {
-        "h-node": node.pk, "h-filed_on": "2026-11-30", "h-hukou_type": "urban", "h-address": "弥勒县弥阳镇髯翁社区12号",
+        "h-node": node.pk, "h-filed_on": timezone.localdate().isoformat(), "h-hukou_type": "urban", "h-address": "弥勒县弥阳镇髯翁社区12号",
         "h-household_size": "3", "h-other_annual_income": "1200.00", "h-medical_expense": "2400.00",
         "h-education_expense": "0", "h-other_rigid_expense": "0", "h-medical_insurance": "employee",
         "h-pension": "employee", "h-dibao_status": "none", "h-primary_cause": "laid_off", "h-category": "",

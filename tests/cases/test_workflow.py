@@ -35,7 +35,7 @@ from cases.models import (
 from cases.services import WorkflowError
 from network.models import NodeKind, Role, User
 
-from ..conftest import make_node, make_user
+from ..conftest import frozen_at, make_node, make_user
 from .conftest import make_household, make_id_number, make_standard
 
 NO_RIGHT = "您的角色无权进行此操作。"
@@ -303,6 +303,7 @@ def test_a_dossier_under_review_is_returned_to_draft_with_the_reason(draft, peop
 # --- annual review, exit and 返困 -----------------------------------------------------------------
 
 
+@frozen_at(2026, 11, 30)  # a review of 2026: the year must be this year
 def test_annual_review_confirms_an_on_file_household(draft, people):
     walk(draft, people, Status.APPROVED)
     review = services.household_annual_review(household=draft, actor=people.reviewer, year=2026,
@@ -318,6 +319,7 @@ def test_annual_review_confirms_an_on_file_household(draft, people):
     )
 
 
+@frozen_at(2026, 11, 30)  # a review of 2026: the year must be this year
 def test_annual_review_changes_the_category_with_its_reason(draft, people):
     walk(draft, people, Status.APPROVED)
     services.household_annual_review(household=draft, actor=people.reviewer, year=2026,
@@ -330,6 +332,7 @@ def test_annual_review_changes_the_category_with_its_reason(draft, people):
     assert draft.status_changes.last().action == "annual_review"
 
 
+@frozen_at(2026, 11, 30)  # a review of 2026: the year must be this year
 def test_annual_review_exit_takes_the_household_and_its_members_off_file(draft, people):
     walk(draft, people, Status.APPROVED)
     services.household_annual_review(household=draft, actor=people.reviewer, year=2026,

@@ -22,6 +22,7 @@ from cases.models import (
     StatusChange,
 )
 
+from ..conftest import frozen_at
 from .conftest import backdate_notice, make_household, make_id_number
 
 WORKFLOW_URLS = [
@@ -168,6 +169,7 @@ def test_the_reviewer_returns_a_submitted_dossier_with_the_reason(client, househ
     assert household.status_changes.get().opinion == "收入证明缺少单位盖章"
 
 
+@frozen_at(2026, 11, 30)  # a review of 2026: the year must be this year
 def test_the_reviewer_records_an_annual_review_that_changes_the_category(client, household_in, township_reviewer):
     household = household_in(Status.APPROVED)
     client.force_login(township_reviewer)
