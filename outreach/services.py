@@ -10,7 +10,7 @@ come in as yuan (Decimal or str) and are stored as whole fen.
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,24 @@ from django.utils.translation import gettext as _
 from cases.models import Household, Status
 from cases.money import fen_of, yuan
 from cases.rules import WorkflowError
+from network.scoping import node_in_scope
 
-from .models import AidRecord, AidState, CapRule, EntryKind, Fund, LedgerEntry, ProgramCap
+from .models import (
+    AidRecord,
+    AidState,
+    Campaign,
+    CampaignHousehold,
+    CampaignStandard,
+    CampaignState,
+    CapRule,
+    EntryKind,
+    Fund,
+    LedgerEntry,
+    Occasion,
+    Pairing,
+    Program,
+    ProgramCap,
+)
 
 # one record of aid, or one receipt, larger than this is a typing error
 MAX_AMOUNT = Decimal("10000000.00")
@@ -245,3 +261,226 @@ def fund_totals(fund):
     )
     totals["balance"] = fund.balance_fen
     return totals
+
+
+# ---------------------------------------------------------------------------------------------
+# campaigns: holiday visits (送温暖) — the list drawn, reviewed, frozen; deliveries as aid records
+# ---------------------------------------------------------------------------------------------
+
+def campaigns_visible_to(user):
+    """The campaigns a user takes part in: those of his subtree (``visible_to``) and those of the
+    nodes above him, which cover his households (he sees and records only his own part of them)."""
+    own = Campaign.objects.visible_to(user)
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser or user.node_id is None:
+        return own
+    path = user.node.path
+    above = [path[:end + 1] for end, char in enumerate(path) if char == "/"]
+    return Campaign.objects.filter(Q(pk__in=own.values("pk")) | Q(node__path__in=above))
+
+
+def _campaign_in_scope(campaign, actor, *, lock=False, own=False):
+    """The campaign re-read for the actor: one he takes part in, or (``own``) one of his subtree."""
+    queryset = Campaign.objects.visible_to(actor) if own else campaigns_visible_to(actor)
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=campaign.pk)
+    except Campaign.DoesNotExist:
+        raise WorkflowError(_("该记录不在您的管辖范围内。")) from None
+
+
+def _require_draft(campaign):
+    _require(campaign.state == CampaignState.DRAFT,
+             _("名单已确认，不能再修改（当前为“%(state)s”）。") % {"state": campaign.get_state_display()})
+
+
+def _live_pairing_cadres(household_ids):
+    """household id → the cadre of its live pairing (the latest one if there are several)."""
+    cadres = {}
+    for household_id, cadre_id in (Pairing.objects.filter(household_id__in=household_ids, ends_on__isnull=True)
+                                   .order_by("starts_on", "pk").values_list("household_id", "cadre_id")):
+        cadres[household_id] = cadre_id
+    return cadres
+
+
+@transaction.atomic
+def campaign_create(*, actor, node, year, occasion, name, fund, budget, starts_on, ends_on, standards):
+    """A holiday campaign of ``node`` paid from ``fund``. ``standards`` maps a category to
+    (cash, goods, goods_value): what a household of that category receives."""
+    _require_perm(actor, "outreach.add_campaign")
+    _require(node_in_scope(actor, node), _("该单位不在您的管辖范围内。"))
+    fund = _in_scope(Fund, fund, actor)
+    _require(node.is_within(fund.node), _("该资金不属于活动单位或其上级，不能用于本次活动。"))
+    _require(occasion in Occasion.values, _("请选择节日。"))
+    _require(name.strip(), _("请填写活动名称。"))
+    _require(2000 <= int(year) <= timezone.localdate().year + 1, _("年度不正确。"))
+    _require(starts_on is not None and ends_on is not None, _("请填写活动的开始和结束日期。"))
+    _require(ends_on >= starts_on, _("结束日期不能早于开始日期。"))
+    budget_fen = amount_in_fen(budget)
+    _require(standards, _("请至少为一个困难类别填写慰问标准。"))
+    campaign = Campaign.objects.create(node=node, year=year, occasion=occasion, name=name.strip(), fund=fund,
+                                       budget_fen=budget_fen, starts_on=starts_on, ends_on=ends_on, created_by=actor)
+    for category, (cash, goods, goods_value) in standards.items():
+        cash_fen = amount_in_fen(cash, limit=MAX_AID, allow_zero=True)
+        goods_value_fen = amount_in_fen(goods_value, limit=MAX_AID, allow_zero=True)
+        _require(cash_fen or goods_value_fen or goods.strip(), _("慰问标准须有现金或物品。"))
+        CampaignStandard.objects.create(campaign=campaign, category=category, cash_fen=cash_fen, goods=goods.strip(),
+                                        goods_value_fen=goods_value_fen)
+    return campaign
+
+
+def campaign_candidates(*, campaign, actor, categories=(), node=None, not_aided_since=None):
+    """The on-file dossiers in the actor's scope and the campaign's that a draw would list: of a
+    category the campaign has a standard for (and among ``categories`` if given), in ``node``'s
+    subtree, not aided since ``not_aided_since``, and not on the list already."""
+    standards = set(campaign.standards.values_list("category", flat=True))
+    if categories:
+        standards &= set(categories)
+    households = (Household.objects.visible_to(actor).on_file()
+                  .filter(node__path__startswith=campaign.node.path, category__in=standards)
+                  .exclude(campaign_entries__campaign=campaign))
+    if node is not None:
+        households = households.filter(node__path__startswith=node.path)
+    if not_aided_since is not None:
+        households = households.filter(Q(last_aided_at__isnull=True) | Q(last_aided_at__date__lt=not_aided_since))
+    return households
+
+
+@transaction.atomic
+def campaign_draw(*, campaign, actor, categories=(), node=None, not_aided_since=None):
+    """Adds to a draft campaign's list every candidate (see ``campaign_candidates``), each at its
+    category's standard, its live pairing cadre as the visitor. Returns how many were added.
+    A household removed from the list stays removed: a draw does not bring it back."""
+    _require_perm(actor, "outreach.change_campaign")
+    campaign = _campaign_in_scope(campaign, actor, lock=True)
+    _require_draft(campaign)
+    if node is not None:
+        _require(node.is_within(campaign.node) and (actor.is_superuser or node.is_within(actor.node)),
+                 _("该单位不在本次活动的范围内。"))
+    standards = {standard.category: standard for standard in campaign.standards.all()}
+    households = list(campaign_candidates(campaign=campaign, actor=actor, categories=categories, node=node,
+                                          not_aided_since=not_aided_since).values_list("pk", "category"))
+    cadres = _live_pairing_cadres([pk for pk, _category in households])
+    CampaignHousehold.objects.bulk_create([
+        CampaignHousehold(campaign=campaign, household_id=pk, cash_fen=standards[category].cash_fen,
+                          goods=standards[category].goods, goods_value_fen=standards[category].goods_value_fen,
+                          visitor_id=cadres.get(pk), added_by=actor)
+        for pk, category in households
+    ])
+    return len(households)
+
+
+@transaction.atomic
+def recipient_add(*, campaign, household, actor):
+    """Puts one on-file household of the campaign's scope on a draft list (back on it, if it was removed)."""
+    _require_perm(actor, "outreach.change_campaign")
+    campaign = _campaign_in_scope(campaign, actor, lock=True)
+    _require_draft(campaign)
+    household = _in_scope(Household, household, actor)
+    _require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能列入慰问名单（先建档后帮扶）。"))
+    _require(household.node.is_within(campaign.node), _("该户不在本次活动的范围内。"))
+    standard = campaign.standards.filter(category=household.category).first()
+    _require(standard is not None, _("本次活动没有“%(category)s”的慰问标准。") % {
+        "category": household.get_category_display()})
+    entry, created = CampaignHousehold.objects.get_or_create(
+        campaign=campaign, household=household,
+        defaults={"cash_fen": standard.cash_fen, "goods": standard.goods, "goods_value_fen": standard.goods_value_fen,
+                  "visitor_id": _live_pairing_cadres([household.pk]).get(household.pk), "added_by": actor},
+    )
+    if not created:
+        _require(entry.is_removed, _("该户已在慰问名单上。"))
+        entry.removed_reason, entry.added_by, entry.added_at = "", actor, timezone.now()
+        entry.save(update_fields=["removed_reason", "added_by", "added_at"])
+    return entry
+
+
+@transaction.atomic
+def recipient_remove(*, recipient, actor, reason):
+    """Takes a household off a draft list, with the reason (the row stays, so the list shows who was removed)."""
+    _require_perm(actor, "outreach.change_campaign")
+    recipient = _in_scope(CampaignHousehold, recipient, actor, lock=True)
+    _require_draft(_campaign_in_scope(recipient.campaign, actor))
+    _require(not recipient.is_removed, _("该户已移出名单。"))
+    reason = (reason or "").strip()
+    _require(reason, _("请填写移出原因。"))
+    limit = CampaignHousehold._meta.get_field("removed_reason").max_length
+    _require(len(reason) <= limit, _("移出原因最多%(limit)s字。") % {"limit": limit})
+    recipient.removed_reason = reason
+    recipient.save(update_fields=["removed_reason"])
+    return recipient
+
+
+def campaign_list_totals(campaign):
+    """The live list's households, cash and goods value in fen, summed by the database."""
+    return campaign.recipients.filter(removed_reason="").aggregate(
+        households=Count("pk"),
+        cash=Coalesce(Sum("cash_fen"), 0),
+        goods_value=Coalesce(Sum("goods_value_fen"), 0),
+    )
+
+
+def campaign_shortfall(campaign):
+    """What is missing to confirm: (over the budget, short of the fund's balance), in fen (0 when
+    enough). The budget covers cash and goods; the fund pays the cash (goods are given in kind)."""
+    totals = campaign_list_totals(campaign)
+    balance = Fund.objects.values_list("balance_fen", flat=True).get(pk=campaign.fund_id)
+    return (max(totals["cash"] + totals["goods_value"] - campaign.budget_fen, 0), max(totals["cash"] - balance, 0))
+
+
+@transaction.atomic
+def campaign_confirm(*, campaign, actor):
+    """Freezes a draft list: refused when it is empty, over the budget, or more cash than the
+    fund holds (with the shortfall)."""
+    _require_perm(actor, "outreach.change_campaign")
+    campaign = _campaign_in_scope(campaign, actor, lock=True, own=True)
+    _require_draft(campaign)
+    _require(campaign_list_totals(campaign)["households"], _("慰问名单是空的，不能确认。"))
+    over_budget, short = campaign_shortfall(campaign)
+    _require(not over_budget, _("超出活动预算：还差 %(amount)s 元。") % {"amount": yuan(over_budget)})
+    _require(not short, _("资金余额不足：还差 %(amount)s 元。") % {"amount": yuan(short)})
+    campaign.state = CampaignState.CONFIRMED
+    campaign.save(update_fields=["state"])
+    return campaign
+
+
+@transaction.atomic
+def delivery_record(*, recipient, actor, given_on, cash, goods="", goods_value=0, given_by="", signed=True,
+                    note=""):
+    """Records one household's delivery in a confirmed campaign: an aid record of the holiday
+    program (one live payment per household per campaign, as the database holds), paid at once
+    when the actor may confirm payments. A sheet not signed says so in the record's note."""
+    recipient = _in_scope(CampaignHousehold, recipient, actor)
+    campaign = _campaign_in_scope(recipient.campaign, actor)
+    _require(campaign.state == CampaignState.CONFIRMED, _("名单确认后才能登记发放。"))
+    _require(not recipient.is_removed, _("该户已移出慰问名单。"))
+    _require(given_on is not None, _("请填写发放日期。"))
+    if not signed:
+        note = " ".join(part for part in (_("未签收"), note.strip()) if part)
+    aid = aid_plan(household=recipient.household, program=Program.HOLIDAY, actor=actor, given_on=given_on, cash=cash,
+                   fund=campaign.fund if Decimal(str(cash or 0)) else None, goods=goods,
+                   goods_quantity=1 if goods.strip() else 0, goods_value=goods_value, campaign=campaign,
+                   given_by=given_by, note=note[:200])
+    if actor.has_perm("outreach.pay_aidrecord"):
+        aid = aid_pay(aid=aid, actor=actor)
+    return aid
+
+
+@transaction.atomic
+def sheet_deliver(*, campaign, node, actor, given_on, given_by=""):
+    """Marks a node's whole sign-off sheet as delivered as printed: every household of the node's
+    subtree on the list and not yet delivered gets its listed cash and goods. All or nothing: one
+    refusal names its household and saves none."""
+    campaign = _campaign_in_scope(campaign, actor)
+    recipients = (campaign.recipients.visible_to(actor).filter(removed_reason="", household__node__path__startswith=node.path)
+                  .exclude(household__in=campaign.aid_records.exclude(state=AidState.REVERSED).values("household"))
+                  .select_related("household", "campaign"))
+    done = 0
+    for recipient in recipients:
+        try:
+            delivery_record(recipient=recipient, actor=actor, given_on=given_on, cash=yuan(recipient.cash_fen),
+                            goods=recipient.goods, goods_value=yuan(recipient.goods_value_fen), given_by=given_by)
+        except WorkflowError as error:
+            raise WorkflowError(_("%(household)s：%(message)s") % {
+                "household": recipient.household, "message": " ".join(error.messages)}) from error
+        done += 1
+    return done

@@ -1,0 +1,282 @@
+"""Holiday campaigns (送温暖): the list drawn from on-file dossiers, reviewed, frozen against the
+budget and the fund's balance, and the deliveries recorded as aid records (one per household)."""
+
+import datetime
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+
+from cases.models import Category, Household, Status
+from cases.rules import WorkflowError
+from network.models import Role
+from outreach import services
+from outreach.models import (
+    AidRecord,
+    AidState,
+    Cadre,
+    CampaignHousehold,
+    CampaignState,
+    Fund,
+    LedgerEntry,
+    Occasion,
+    Pairing,
+)
+
+from ..cases.conftest import make_household
+from ..conftest import frozen_at, make_user
+from .conftest import make_fund, make_on_file
+
+pytestmark = frozen_at(2027, 1, 20)
+
+STARTS = datetime.date(2027, 1, 10)
+
+
+def make_campaign(actor, node, fund, budget="10000", standards=None, **fields):
+    return services.campaign_create(
+        actor=actor, node=node, year=2027, occasion=Occasion.SPRING, name=fields.pop("name", "2027年春节送温暖"),
+        fund=fund, budget=budget, starts_on=fields.pop("starts_on", STARTS),
+        ends_on=fields.pop("ends_on", datetime.date(2027, 2, 10)),
+        standards=standards or {Category.DEEP: ("500", "大米一袋", "100"), Category.RELATIVE: ("300", "", "0")},
+    )
+
+
+def money_state():
+    return (list(Fund.objects.order_by("pk").values_list("pk", "balance_fen")), LedgerEntry.objects.count(),
+            list(AidRecord.objects.order_by("pk").values_list("pk", "state")),
+            list(CampaignHousehold.objects.order_by("pk").values_list("pk", "removed_reason")))
+
+
+def refused(message, move, **kwargs):
+    before = money_state()
+    with pytest.raises(WorkflowError) as error:
+        move(**kwargs)
+    assert message in " ".join(error.value.messages)
+    assert money_state() == before
+
+
+@pytest.fixture
+def fund(center, keeper):
+    return make_fund(center, balance="5000", keeper=keeper)
+
+
+@pytest.fixture
+def households(community, community_clerk, standard):
+    deep = [make_on_file(community, community_clerk, n=n, head_name=f"深困{n}") for n in range(3)]
+    relative = make_on_file(community, community_clerk, n=10, head_name="相对户", category=Category.RELATIVE)
+    return deep + [relative]
+
+
+@pytest.fixture
+def campaign(center_admin, center, fund):
+    return make_campaign(center_admin, center, fund)
+
+
+def test_center_admin_creates_a_campaign_with_a_standard_per_category(campaign):
+    standards = {s.category: (s.cash_fen, s.goods, s.goods_value_fen) for s in campaign.standards.all()}
+    assert standards == {"deep": (50000, "大米一袋", 10000), "relative": (30000, "", 0)}
+    assert campaign.state == CampaignState.DRAFT and campaign.budget_fen == 1_000_000
+
+
+def test_a_clerk_cannot_create_a_campaign(community_clerk, community, fund):
+    with pytest.raises(WorkflowError, match="无权"):
+        make_campaign(community_clerk, community, fund)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("budget", "0", "金额必须大于0元"),
+    ("budget", "-5", "金额必须大于0元"),
+    ("budget", "99999999999", "金额不能超过"),
+    ("ends_on", datetime.date(2027, 1, 1), "结束日期不能早于开始日期"),
+    ("name", "  ", "请填写活动名称"),
+])
+def test_a_campaign_with_bad_input_is_refused_and_nothing_saved(center_admin, center, fund, field, value, message):
+    with pytest.raises(WorkflowError, match=message):
+        make_campaign(center_admin, center, fund, **{field: value})
+    assert not fund.campaigns.exists()
+
+
+def test_a_standard_with_a_negative_amount_is_refused(center_admin, center, fund):
+    with pytest.raises(WorkflowError, match="金额必须大于0元"):
+        make_campaign(center_admin, center, fund, standards={Category.DEEP: ("-1", "", "0")})
+    assert not fund.campaigns.exists()
+
+
+def test_a_township_cannot_run_a_campaign_from_a_sibling_township_fund(township_admin, township, sibling_township, keeper):
+    fund = make_fund(sibling_township, name="新哨送温暖基金")
+    with pytest.raises(WorkflowError, match="管辖范围"):
+        make_campaign(township_admin, township, fund)
+
+
+def test_the_draw_lists_on_file_households_at_their_category_standard(campaign, center_admin, households,
+                                                                      community, community_clerk):
+    draft = make_household(community, community_clerk, status=Status.DRAFT, head_name="草稿户")
+    assert services.campaign_draw(campaign=campaign, actor=center_admin) == 4
+    listed = {entry.household_id: (entry.cash_fen, entry.goods) for entry in campaign.recipients.all()}
+    assert listed[households[0].pk] == (50000, "大米一袋")
+    assert listed[households[3].pk] == (30000, "")
+    assert draft.pk not in listed
+
+
+def test_the_draw_filters_by_category_node_and_not_aided_since(campaign, center_admin, households, enterprise_point,
+                                                               community_clerk, standard):
+    at_point = make_on_file(enterprise_point, community_clerk, n=20, head_name="工作点户")
+    Household.objects.filter(pk=households[1].pk).update(last_aided_at=timezone.now())
+    added = services.campaign_draw(campaign=campaign, actor=center_admin, categories=[Category.DEEP],
+                                   node=enterprise_point, not_aided_since=datetime.date(2027, 1, 1))
+    assert added == 1
+    assert list(campaign.recipients.values_list("household", flat=True)) == [at_point.pk]
+    services.campaign_draw(campaign=campaign, actor=center_admin, categories=[Category.DEEP],
+                           not_aided_since=datetime.date(2027, 1, 1))
+    assert set(campaign.recipients.values_list("household", flat=True)) == {
+        at_point.pk, households[0].pk, households[2].pk}
+
+
+def test_a_township_draw_sees_only_its_own_households(center_admin, center, fund, households, sibling_community,
+                                                      township_admin, standard):
+    sibling = make_on_file(sibling_community, make_user("xs_clerk", sibling_community), n=30)
+    campaign = make_campaign(center_admin, center, fund)
+    services.campaign_draw(campaign=campaign, actor=township_admin)
+    assert sibling.pk not in set(campaign.recipients.values_list("household", flat=True))
+    assert campaign.recipients.count() == 4
+
+
+def test_the_pairing_cadre_is_the_visitor(campaign, center_admin, households, community):
+    cadre = Cadre.objects.create(node=community, name="杨科长", post="副局长", rank="section", unit="县人社局")
+    Pairing.objects.create(cadre=cadre, household=households[0], starts_on=STARTS, created_by=center_admin)
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    assert campaign.recipients.get(household=households[0]).visitor == cadre
+    assert campaign.recipients.get(household=households[1]).visitor is None
+
+
+def test_remove_needs_a_reason_and_a_draw_does_not_bring_back_the_removed(campaign, center_admin, households):
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    entry = campaign.recipients.get(household=households[0])
+    refused("请填写移出原因", services.recipient_remove, recipient=entry, actor=center_admin, reason="  ")
+    services.recipient_remove(recipient=entry, actor=center_admin, reason="已外出务工")
+    entry.refresh_from_db()
+    assert entry.removed_reason == "已外出务工"
+    assert services.campaign_draw(campaign=campaign, actor=center_admin) == 0
+    services.recipient_add(campaign=campaign, household=households[0], actor=center_admin)
+    entry.refresh_from_db()
+    assert entry.removed_reason == ""
+
+
+def test_only_on_file_households_of_a_category_with_a_standard_can_be_added(center_admin, center, fund, community,
+                                                                             community_clerk, standard):
+    campaign = make_campaign(center_admin, center, fund, standards={Category.DEEP: ("500", "", "0")})
+    draft = make_household(community, community_clerk, status=Status.DRAFT)
+    refused("在档", services.recipient_add, campaign=campaign, household=draft, actor=center_admin)
+    relative = make_on_file(community, community_clerk, n=40, category=Category.RELATIVE)
+    refused("没有“相对困难”的慰问标准", services.recipient_add, campaign=campaign, household=relative,
+            actor=center_admin)
+
+
+def test_confirm_refuses_with_the_shortfall_of_the_fund(center_admin, center, keeper, households):
+    fund = make_fund(center, name="小额基金", balance="1000", keeper=keeper)
+    campaign = make_campaign(center_admin, center, fund)
+    services.campaign_draw(campaign=campaign, actor=center_admin)  # 3 × 500 + 300 = 1,800 cash
+    refused("资金余额不足：还差 800.00 元", services.campaign_confirm, campaign=campaign, actor=center_admin)
+    campaign.refresh_from_db()
+    assert campaign.state == CampaignState.DRAFT
+
+
+def test_confirm_refuses_a_list_over_the_budget(center_admin, center, fund, households):
+    campaign = make_campaign(center_admin, center, fund, budget="2000")  # list: 1,800 cash + 300 goods
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    refused("超出活动预算：还差 100.00 元", services.campaign_confirm, campaign=campaign, actor=center_admin)
+
+
+def test_confirm_freezes_the_list(campaign, center_admin, households):
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    services.campaign_confirm(campaign=campaign, actor=center_admin)
+    campaign.refresh_from_db()
+    assert campaign.state == CampaignState.CONFIRMED
+    entry = campaign.recipients.first()
+    refused("名单已确认", services.recipient_remove, recipient=entry, actor=center_admin, reason="x")
+    refused("名单已确认", services.campaign_draw, campaign=campaign, actor=center_admin)
+
+
+def test_an_empty_list_cannot_be_confirmed(campaign, center_admin):
+    refused("名单是空的", services.campaign_confirm, campaign=campaign, actor=center_admin)
+
+
+@pytest.fixture
+def confirmed(campaign, center_admin, households):
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    services.campaign_confirm(campaign=campaign, actor=center_admin)
+    return campaign
+
+
+def test_a_clerk_records_a_delivery_as_planned_aid_and_the_keeper_pays_it(confirmed, community_clerk, keeper, fund,
+                                                                         households):
+    entry = confirmed.recipients.get(household=households[0])
+    aid = services.delivery_record(recipient=entry, actor=community_clerk, given_on=datetime.date(2027, 1, 15),
+                                   cash="500", goods="大米一袋", goods_value="100", given_by="赵桂兰", signed=False)
+    assert (aid.state, aid.campaign, aid.program, aid.cash_fen, aid.fund) == (AidState.PLANNED, confirmed, "holiday",
+                                                                             50000, fund)
+    assert aid.note.startswith("未签收")
+    services.aid_pay(aid=aid, actor=keeper)
+    fund.refresh_from_db()
+    assert fund.balance_fen == 500000 - 50000
+
+
+def test_a_user_who_may_pay_records_a_delivery_paid_at_once(confirmed, center, fund, households):
+    chief = make_user("chief", center, Role.CENTER_ADMIN, is_superuser=True)
+    entry = confirmed.recipients.get(household=households[0])
+    aid = services.delivery_record(recipient=entry, actor=chief, given_on=datetime.date(2027, 1, 15), cash="500")
+    assert aid.state == AidState.PAID
+    households[0].refresh_from_db()
+    assert households[0].last_aided_at is not None
+
+
+@pytest.mark.parametrize("given_on, cash, message", [
+    (datetime.date(2027, 1, 9), "500", "不能早于活动开始日期"),
+    (datetime.date(2027, 1, 21), "500", "不能晚于今天"),
+    (datetime.date(2027, 1, 15), "-1", "金额必须大于0元"),
+    (datetime.date(2027, 1, 15), "200000", "金额不能超过"),
+    (datetime.date(2027, 1, 15), "0", "请填写发放的现金或物品"),
+])
+def test_a_bad_delivery_is_refused_and_nothing_saved(confirmed, community_clerk, households, given_on, cash, message):
+    entry = confirmed.recipients.get(household=households[0])
+    refused(message, services.delivery_record, recipient=entry, actor=community_clerk, given_on=given_on, cash=cash)
+
+
+def test_a_second_delivery_to_the_same_household_is_refused(confirmed, community_clerk, households):
+    entry = confirmed.recipients.get(household=households[0])
+    services.delivery_record(recipient=entry, actor=community_clerk, given_on=datetime.date(2027, 1, 15), cash="500")
+    refused("已有一笔发放", services.delivery_record, recipient=entry, actor=community_clerk,
+            given_on=datetime.date(2027, 1, 16), cash="500")
+
+
+def test_a_draft_campaign_takes_no_deliveries(campaign, center_admin, community_clerk, households):
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    refused("名单确认后", services.delivery_record, recipient=campaign.recipients.first(), actor=community_clerk,
+            given_on=datetime.date(2027, 1, 15), cash="500")
+
+
+def test_marking_a_sheet_delivered_records_every_remaining_household_at_its_listed_amounts(
+        confirmed, community, community_clerk, households):
+    entry = confirmed.recipients.get(household=households[0])
+    services.delivery_record(recipient=entry, actor=community_clerk, given_on=datetime.date(2027, 1, 15), cash="450")
+    done = services.sheet_deliver(campaign=confirmed, node=community, actor=community_clerk,
+                                  given_on=datetime.date(2027, 1, 16), given_by="赵桂兰")
+    assert done == 3
+    records = AidRecord.objects.filter(campaign=confirmed)
+    assert records.count() == 4
+    assert records.aggregate(total=Sum("cash_fen"))["total"] == 45000 + 2 * 50000 + 30000
+
+
+def test_a_sheet_with_one_bad_household_saves_none(confirmed, community, community_clerk, households):
+    Household.objects.filter(pk=households[2].pk).update(status=Status.EXITED)
+    refused("在档", services.sheet_deliver, campaign=confirmed, node=community, actor=community_clerk,
+            given_on=datetime.date(2027, 1, 16))
+
+
+def test_an_outsider_cannot_touch_a_township_campaign_nor_the_households_of_a_center_one(
+        confirmed, township_admin, township, keeper, outsider_admin, households):
+    township_campaign = make_campaign(township_admin, township, make_fund(township, balance="800", keeper=keeper))
+    refused("管辖范围", services.campaign_draw, campaign=township_campaign, actor=outsider_admin)
+    refused("管辖范围", services.campaign_confirm, campaign=confirmed, actor=township_admin)
+    refused("管辖范围", services.delivery_record, recipient=confirmed.recipients.first(), actor=outsider_admin,
+            given_on=datetime.date(2027, 1, 15), cash="500")
