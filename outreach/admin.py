@@ -3,9 +3,10 @@ read-only here (outreach.services writes them), amounts shown as yuan."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases.money import yuan
-from network.admin import ScopedAdminMixin, ScopedHistoryAdmin
+from network.admin import ScopedAdminMixin
 
 from .models import AidRecord, Campaign, Fund, FundSource, LedgerEntry, ProgramCap
 
@@ -41,7 +42,7 @@ class ProgramCapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(ScopedHistoryAdmin):
+class FundAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "year", "node", "source", "balance"]
     list_filter = ["year", "source", "node"]
     list_select_related = ["node", "source"]
@@ -75,7 +76,7 @@ class LedgerEntryAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AidRecord)
-class AidRecordAdmin(WrittenByServices, ScopedHistoryAdmin):
+class AidRecordAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["given_on", "program", "household", "node", "cash", "goods", "state"]
     list_filter = ["program", "state", "node"]
     list_select_related = ["household", "node"]
@@ -87,7 +88,7 @@ class AidRecordAdmin(WrittenByServices, ScopedHistoryAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(WrittenByServices, ScopedHistoryAdmin):
+class CampaignAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "year", "occasion", "node", "fund", "state"]
     list_filter = ["year", "occasion", "state"]
     list_select_related = ["node", "fund"]
