@@ -9,6 +9,8 @@ from cases.money import yuan
 from network.admin import ScopedAdminMixin
 
 from .models import AidRecord, Campaign, Fund, FundSource, LedgerEntry, ProgramCap
+from .models import Cadre, Pairing, PairingVisit
+from .services import cadre_save
 
 
 class WrittenByServices:
@@ -92,3 +94,32 @@ class CampaignAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "year", "occasion", "node", "fund", "state"]
     list_filter = ["year", "occasion", "state"]
     list_select_related = ["node", "fund"]
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "post", "rank", "unit", "node", "is_active"]
+    list_filter = ["rank", "is_active", "node"]
+    list_select_related = ["node"]
+    search_fields = ["name", "unit"]
+
+    def save_model(self, request, obj, form, change):
+        cadre_save(cadre=obj, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Pairing)
+class PairingAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["cadre", "household", "starts_on", "ends_on", "end_reason"]
+    list_filter = ["cadre__rank"]
+    list_select_related = ["cadre", "household"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(PairingVisit)
+class PairingVisitAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["visited_on", "pairing", "aid", "recorded_by"]
+    list_select_related = ["pairing__cadre", "pairing__household", "aid__household", "recorded_by"]
+    date_hierarchy = "visited_on"

@@ -12,10 +12,15 @@ RECORD_AID = {"add_aidrecord"}
 KEEP_FUNDS = {"add_ledgerentry", "pay_aidrecord"}
 SET_UP = {"add_fund", "change_fund", "add_campaign", "change_campaign", "add_fundsource", "change_programcap"}
 
+# pairing (结对帮扶): everyone reads; clerks log visits; the admin keeps the cadres and the pairs
+PAIRING_VIEW = {"view_cadre", "view_pairing", "view_pairingvisit"}
+PAIRING_VISIT = {"add_pairingvisit"}
+PAIRING_MANAGE = {"add_cadre", "change_cadre", "add_pairing", "change_pairing"}
+
 ROLE_PERMISSIONS = {
-    Role.DATA_ENTRY: VIEW | RECORD_AID,
-    Role.REVIEWER: VIEW | RECORD_AID,
-    Role.CENTER_ADMIN: VIEW | RECORD_AID | SET_UP,
-    Role.FINANCE: VIEW | KEEP_FUNDS,
-    Role.LEADER: VIEW,
+    Role.DATA_ENTRY: VIEW | RECORD_AID | PAIRING_VIEW | PAIRING_VISIT,
+    Role.REVIEWER: VIEW | RECORD_AID | PAIRING_VIEW | PAIRING_VISIT,
+    Role.CENTER_ADMIN: VIEW | RECORD_AID | SET_UP | PAIRING_VIEW | PAIRING_VISIT | PAIRING_MANAGE,
+    Role.FINANCE: VIEW | KEEP_FUNDS | PAIRING_VIEW,
+    Role.LEADER: VIEW | PAIRING_VIEW,
 }

@@ -23,6 +23,7 @@ from network.scoping import node_in_scope
 from .models import (
     AidRecord,
     AidState,
+    Cadre,
     Campaign,
     CampaignHousehold,
     CampaignStandard,
@@ -33,6 +34,7 @@ from .models import (
     LedgerEntry,
     Occasion,
     Pairing,
+    PairingVisit,
     Program,
     ProgramCap,
 )
@@ -484,3 +486,87 @@ def sheet_deliver(*, campaign, node, actor, given_on, given_by=""):
                 "household": recipient.household, "message": " ".join(error.messages)}) from error
         done += 1
     return done
+
+
+# ---------------------------------------------------------------------------------------------
+# Pairing (结对帮扶): cadres adopt on-file households and visit them; what a visit gives goes
+# through aid_plan like every other aid (program "pairing"), never into the ledger from here.
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cadre_save(*, cadre, actor):
+    """Adds or changes a pairing cadre, at a node in the actor's subtree (a changed one must be
+    in his scope as it was stored)."""
+    _require_perm(actor, "outreach.change_cadre" if cadre.pk else "outreach.add_cadre")
+    if cadre.pk:
+        _in_scope(Cadre, cadre, actor, lock=True)
+    _require(cadre.node_id is not None and node_in_scope(actor, cadre.node), _("该干部所属节点不在您的管辖范围内。"))
+    cadre.name, cadre.post, cadre.unit = cadre.name.strip(), cadre.post.strip(), cadre.unit.strip()
+    _require(cadre.name and cadre.post and cadre.unit, _("请填写干部的姓名、职务和工作单位。"))
+    cadre._history_user = actor
+    cadre.save()
+    return cadre
+
+
+@transaction.atomic
+def pairing_start(*, cadre, household, actor, starts_on):
+    """A cadre adopts an on-file household of his node's subtree. A cadre may adopt several; a
+    household has one live pairing at a time (locked on its dossier), and may be paired again
+    after the pairing ends."""
+    _require_perm(actor, "outreach.add_pairing")
+    cadre = _in_scope(Cadre, cadre, actor)
+    household = _in_scope(Household, household, actor, lock=True)
+    _require(cadre.is_active, _("该干部已不在职，不能新建结对。"))
+    _require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能结对帮扶（先建档后帮扶）。"))
+    _require(household.node.is_within(cadre.node), _("该户不在该干部所属节点的范围内。"))
+    _past_date(starts_on, _("结对日期不能晚于今天。"))
+    live = Pairing.objects.filter(household=household, ends_on__isnull=True).select_related("cadre").first()
+    _require(live is None, _("该户已与%(cadre)s结对（%(date)s起），请先结束原结对。")
+             % {"cadre": live and live.cadre.name, "date": live and live.starts_on.isoformat()})
+    pairing = Pairing(cadre=cadre, household=household, starts_on=starts_on, created_by=actor)
+    pairing._history_user = actor
+    pairing.save()
+    return pairing
+
+
+@transaction.atomic
+def pairing_end(*, pairing, actor, ends_on, reason):
+    """Ends a live pairing on a date no earlier than its start, with the reason."""
+    _require_perm(actor, "outreach.change_pairing")
+    pairing = _in_scope(Pairing, pairing, actor, lock=True)
+    _require(pairing.is_live, _("该结对已于%(date)s结束。") % {"date": pairing.ends_on and pairing.ends_on.isoformat()})
+    _past_date(ends_on, _("结束日期不能晚于今天。"))
+    _require(ends_on >= pairing.starts_on, _("结束日期不能早于结对日期（%(date)s）。")
+             % {"date": pairing.starts_on.isoformat()})
+    _require(reason.strip(), _("请填写结束结对的原因。"))
+    pairing.ends_on, pairing.end_reason = ends_on, reason.strip()
+    pairing._history_user = actor
+    pairing.save(update_fields=["ends_on", "end_reason"])
+    return pairing
+
+
+@transaction.atomic
+def pairing_visit_log(*, pairing, actor, visited_on, activity, cash=0, fund=None, goods="", goods_quantity=0,
+                      goods_value=0):
+    """Logs a cadre's visit to his paired household, on a day while the pairing ran (not in the
+    future, not before it started). Cash or goods given are recorded as planned aid of the
+    pairing program through aid_plan (the fund keeper confirms the payment)."""
+    _require_perm(actor, "outreach.add_pairingvisit")
+    pairing = _in_scope(Pairing, pairing, actor)
+    pairing = Pairing.objects.select_related("cadre", "household").get(pk=pairing.pk)
+    _past_date(visited_on, _("走访日期不能晚于今天。"))
+    _require(visited_on >= pairing.starts_on, _("走访日期不能早于结对日期（%(date)s）。")
+             % {"date": pairing.starts_on.isoformat()})
+    _require(pairing.ends_on is None or visited_on <= pairing.ends_on, _("走访日期不能晚于结对结束日期（%(date)s）。")
+             % {"date": pairing.ends_on and pairing.ends_on.isoformat()})
+    _require(activity.strip(), _("请填写本次走访的帮扶内容。"))
+    gives = (amount_in_fen(cash, limit=MAX_AID, allow_zero=True) or goods.strip()
+             or amount_in_fen(goods_value, limit=MAX_AID, allow_zero=True))
+    aid = None
+    if gives:
+        aid = aid_plan(household=pairing.household, program=Program.PAIRING, actor=actor, given_on=visited_on,
+                       cash=cash, fund=fund, goods=goods, goods_quantity=goods_quantity, goods_value=goods_value,
+                       given_by=pairing.cadre.name, note=_("结对走访"))
+    return PairingVisit.objects.create(pairing=pairing, visited_on=visited_on, activity=activity.strip(), aid=aid,
+                                       recorded_by=actor)

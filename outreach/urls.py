@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import pairing
 
 app_name = "outreach"
 
-urlpatterns = []
+urlpatterns = [
+    path("cadres/", pairing.cadre_list, name="cadre_list"),
+    path("cadres/new/", pairing.cadre_create, name="cadre_create"),
+    path("cadres/<int:pk>/", pairing.cadre_detail, name="cadre_detail"),
+    path("cadres/<int:pk>/edit/", pairing.cadre_edit, name="cadre_edit"),
+    path("cadres/<int:pk>/pair/", pairing.pairing_create, name="pairing_create"),
+    path("pairings/overdue/", pairing.pairing_overdue, name="pairing_overdue"),
+    path("pairings/<int:pk>/end/", pairing.pairing_end, name="pairing_end"),
+    path("pairings/<int:pk>/visit/", pairing.pairing_visit_create, name="pairing_visit_create"),
+]

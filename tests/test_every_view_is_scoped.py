@@ -76,6 +76,15 @@ def test_the_first_outreach_page_with_an_id_is_caught():
     assert set(_pages_with_ids(urls)) == {"outreach:campaign_detail"}
 
 
+def _pairing_rows(township, community, clerk, admin):
+    """A cadre of the township paired with an on-file household of its community."""
+    from outreach.models import Cadre, Pairing
+
+    household = make_household(community, clerk, status=Status.APPROVED, head_name="结对户")
+    cadre = Cadre.objects.create(node=township, name="杨文华", post="镇长", rank="section", unit="弥阳镇人民政府")
+    return Pairing.objects.create(cadre=cadre, household=household, starts_on=timezone.localdate(), created_by=admin)
+
+
 @pytest.fixture
 def township_objects(center, township, community, community_clerk, colleague, center_admin):
     household = make_household(community, community_clerk, status=Status.IN_NOTICE)
@@ -85,6 +94,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
     entry = NoticeEntry.objects.create(batch=batch, household=household)
     objection = Objection.objects.create(entry=entry, content="异议", logged_by=center_admin)
     standard = make_standard(township)
+    pairing = _pairing_rows(township, community, community_clerk, center_admin)
     household_pages = {
         name: {"pk": household.pk}
         for name in (
@@ -105,6 +115,8 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         "network:node_detail": {"pk": community.pk},
         "network:staff_edit": {"pk": colleague.pk},
         "network:staff_toggle_active": {"pk": colleague.pk},
+        **{f"outreach:{name}": {"pk": pairing.cadre_id} for name in ("cadre_detail", "cadre_edit", "pairing_create")},
+        **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
     }
 
 

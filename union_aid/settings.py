@@ -194,6 +194,11 @@ NOTICE_DAYS = env_int("NOTICE_DAYS", 7)
 if NOTICE_DAYS < 1:
     raise ImproperlyConfigured(f"NOTICE_DAYS={NOTICE_DAYS} must be at least 1.")
 
+# A live pairing (结对帮扶) with no visit for this many months is listed as overdue.
+PAIRING_VISIT_MONTHS = env_int("PAIRING_VISIT_MONTHS", 3)
+if PAIRING_VISIT_MONTHS < 1:
+    raise ImproperlyConfigured(f"PAIRING_VISIT_MONTHS={PAIRING_VISIT_MONTHS} must be at least 1.")
+
 # The county's administrative code, the first part of every dossier number.
 COUNTY_CODE = os.environ.get("COUNTY_CODE", "532526")
 # Dossier number pattern: {county} county code, {year} approval year, {serial} per-year serial.
