@@ -1,13 +1,14 @@
 """The back office for dossiers. Every admin is scoped to the user's subtree (ScopedAdminMixin);
 status moves go through cases.services, exactly as on the staff pages; a dossier is saved with its
 members through services.household_save; ID, phone and bank numbers are masked for users without
-cases.view_sensitive, and every admin page that shows them in full is logged (SensitiveAccess)."""
+cases.view_sensitive, and every admin page that shows them in full is logged (SensitiveAccess): the
+fields are the registry's (cases.sensitive), masked by network.admin.MaskedAdminMixin, which
+ScopedAdminMixin brings to every admin here."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
@@ -15,76 +16,37 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from network.admin import ScopedAdminMixin, ScopedInlineMixin
+from network.admin import ScopedHistoryAdmin as NetworkScopedHistoryAdmin
 
 from . import services
 from .forms import ExitForm, HouseholdForm, MemberForm, ReasonForm
 from .history import record_changes
-from .idcard import mask_id_number, mask_phone, normalize_id_number
+from .idcard import normalize_id_number
 from .models import (
     AnnualReview,
+    ChangeReason,
     DibaoStandard,
     EconomicCheck,
     HomeVisit,
     Household,
     Member,
+    Move,
     NoticeBatch,
     NoticeEntry,
     Objection,
     Relation,
+    RevealChannel,
     SensitiveAccess,
     Status,
     StatusChange,
 )
-from .sensitive import CHANNELS, full_id_number, log_access, may_unmask, shown_account, shown_birth_date
+from .rules import DOSSIER_RULES
+from .sensitive import SENSITIVE, full_id_number, masked, may_unmask
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
-# the masked stand-in shown instead of each sensitive field to users without cases.view_sensitive
-# (the birth date too: it is exactly the digits the mask hides in an ID number)
-MASKED = {
-    "id_number": "masked_id_number", "birth_date": "masked_birth_date", "phone": "masked_phone",
-    "bank_account": "masked_bank_account",
-}
-ADMIN_CHANNEL = "admin"
-
-
-def _log_reveal(request, household):
-    log_access(request.user, household, ADMIN_CHANNEL)
-
-
-def _masked_fields(fields, user):
-    if may_unmask(user):
-        return list(fields)
-    return [MASKED.get(name, name) for name in fields]
-
-
-def _masked_fieldsets(fieldsets, user):
-    if may_unmask(user):
-        return fieldsets
-    return [(title, {**options, "fields": _masked_fields(options["fields"], user)}) for title, options in fieldsets]
-
-
-class MaskedDisplays:
-    """Read-only stand-ins for the sensitive fields, for admins and inlines of members and households."""
-
-    @admin.display(description=_("身份证号"))
-    def masked_id_number(self, obj):
-        return mask_id_number(obj.id_number)
-
-    @admin.display(description=_("出生年份"))
-    def masked_birth_date(self, obj):
-        return shown_birth_date(obj.birth_date, False)
-
-    @admin.display(description=_("联系电话"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
-
-    @admin.display(description=_("银行账号"))
-    def masked_bank_account(self, obj):
-        return shown_account(obj.bank_account, False)
 
 
 class FullIdNumberSearch:
@@ -139,54 +101,17 @@ class ReadOnlyPermissions:
         return False
 
 
-class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    """simple_history's pages (who changed what, old and new values) inside the user's subtree.
-
-    Its own views fetch history rows without the admin's queryset and accept a revert by POST;
-    here both answer 404 outside the subtree and history is read-only: a revert would skip the
-    workflow services."""
-
-    object_history_list_template = "admin/cases/object_history_list.html"
-
-    def _scoped_object(self, request, object_id):
-        # ScopedAdminMixin.get_object answers 404 outside the subtree (and for a malformed id)
-        return self.get_object(request, unquote(object_id))
-
-    def _household_of(self, obj):
-        return obj
-
-    def history_view(self, request, object_id, extra_context=None):
-        obj = self._scoped_object(request, object_id)
-        if may_unmask(request.user):
-            _log_reveal(request, self._household_of(obj))
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        obj = self._scoped_object(request, object_id)
-        if request.method != "GET":
-            raise PermissionDenied
-        if may_unmask(request.user):
-            _log_reveal(request, self._household_of(obj))
-        request.admin_read_only = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
+class ScopedHistoryAdmin(NetworkScopedHistoryAdmin):
+    """The history pages (scoped, read-only, masked: network.admin) with the staff pages' reading
+    of a change."""
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        # the staff pages' reading of a change: every tracked field (status and number too, which
-        # simple_history's own diff leaves out as non-editable), choices as labels, numbers masked
-        record_changes(list(historical_records), may_unmask(request.user))
-
-    def get_readonly_fields(self, request, obj=None):
-        if getattr(request, "admin_read_only", False):
-            return flatten_fieldsets(self.get_fieldsets(request, obj))
-        return super().get_readonly_fields(request, obj)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if change and obj is not None and request.method == "GET" and may_unmask(request.user):
-            _log_reveal(request, self._household_of(obj))
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        # every tracked field (status and number too, which simple_history's own diff leaves out
+        # as non-editable), choices as labels, sensitive fields as the registry shows them
+        records = list(historical_records)
+        record_changes(records, SENSITIVE.may_see(request.user, self.model))
+        for record in records:
+            record.change_reason_label = ChangeReason.label_of(record.history_change_reason)
 
 
 class MemberInlineFormSet(BaseInlineFormSet):
@@ -221,7 +146,7 @@ class MemberInlineFormSet(BaseInlineFormSet):
             seen.add(number)
 
 
-class MemberInline(MaskedDisplays, ScopedInlineMixin, admin.TabularInline):
+class MemberInline(ScopedInlineMixin, admin.TabularInline):
     model = Member
     form = MemberForm
     formset = MemberInlineFormSet
@@ -246,13 +171,6 @@ class MemberInline(MaskedDisplays, ScopedInlineMixin, admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("cases.view_household") or super().has_view_permission(request, obj)
-
-    def get_fields(self, request, obj=None):
-        return _masked_fields(super().get_fields(request, obj), request.user)
-
-    def get_readonly_fields(self, request, obj=None):
-        masked = [name for name in self.get_fields(request, obj) if name in MASKED.values()]
-        return [*super().get_readonly_fields(request, obj), *masked]
 
     def get_formset(self, request, obj=None, **kwargs):
         if not (self.has_change_permission(request, obj) or self.has_add_permission(request, obj)):
@@ -288,7 +206,7 @@ class StatusChangeInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularIn
 
 
 @admin.register(Household)
-class HouseholdAdmin(MaskedDisplays, FullIdNumberSearch, ScopedHistoryAdmin):
+class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
     list_display = [
         "number", "head", "head_id", "node", "category", "status", "per_capita_monthly_income", "filed_on",
     ]
@@ -342,7 +260,7 @@ class HouseholdAdmin(MaskedDisplays, FullIdNumberSearch, ScopedHistoryAdmin):
     @admin.display(description=_("户主身份证号"))
     def head_id(self, obj):
         # the list is masked for everyone: a list would reveal many dossiers at once, unlogged
-        return mask_id_number(obj.head_id_number or "")
+        return masked(Member, "id_number", obj.head_id_number)
 
     @admin.display(description=_("次要致困原因"))
     def secondary_cause_names(self, obj):
@@ -362,14 +280,16 @@ class HouseholdAdmin(MaskedDisplays, FullIdNumberSearch, ScopedHistoryAdmin):
             return False
         return obj is None or obj.status == Status.DRAFT
 
+    # the actions are offered by the rulebook's answer for the person; each dossier is then
+    # refused or not by the service, from the same rules
     def has_approve_permission(self, request):
-        return request.user.has_perm("cases.approve_household")
+        return DOSSIER_RULES.may_make(Move.APPROVE, request.user)
 
     def has_return_permission(self, request):
-        return request.user.has_perm("cases.review_household") or request.user.has_perm("cases.approve_household")
+        return DOSSIER_RULES.may_make(Move.RETURN, request.user)
 
     def has_exit_permission(self, request):
-        return request.user.has_perm("cases.review_household")
+        return DOSSIER_RULES.may_make(Move.EXIT, request.user)
 
     def get_actions(self, request):
         # the bulk delete would skip the per-dossier "drafts only" rule
@@ -399,15 +319,16 @@ class HouseholdAdmin(MaskedDisplays, FullIdNumberSearch, ScopedHistoryAdmin):
                 ]})
                 for title, options in fieldsets
             ]
-        return _masked_fieldsets(fieldsets, request.user)
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status == Status.APPROVED:
             readonly.append("category")
         shown = flatten_fieldsets(self.get_fieldsets(request, obj))
-        extra = [name for name in shown if name in MASKED.values() or name == "secondary_cause_names"]
-        return list(dict.fromkeys([*readonly, *extra]))
+        if "secondary_cause_names" in shown:
+            readonly.append("secondary_cause_names")
+        return list(dict.fromkeys(readonly))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not self._editable(request, obj):
@@ -526,11 +447,11 @@ def _label(household):
 
 
 @admin.register(Member)
-class MemberAdmin(MaskedDisplays, FullIdNumberSearch, ReadOnlyPermissions, ScopedHistoryAdmin):
+class MemberAdmin(FullIdNumberSearch, ReadOnlyPermissions, ScopedHistoryAdmin):
     """Members are edited with their dossier (so it is recomputed); here: search and history."""
 
     view_permission = "cases.view_member"
-    list_display = ["name", "relation", "masked_id_number", "household", "work_status", "in_active_dossier"]
+    list_display = ["name", "relation", "id_number", "household", "work_status", "in_active_dossier"]
     list_select_related = ["household"]
     list_filter = ["relation", "in_active_dossier", "work_status"]
     search_fields = ["name", "name_initials", "name_initials_alt", "id_number", "household__number"]
@@ -540,15 +461,9 @@ class MemberAdmin(MaskedDisplays, FullIdNumberSearch, ReadOnlyPermissions, Scope
         "phone", "school", "grade", "enrolment_year", "in_active_dossier",
     ]
 
-    def _household_of(self, obj):
-        return obj.household
-
-    def get_fields(self, request, obj=None):
-        return _masked_fields(super().get_fields(request, obj), request.user)
-
 
 @admin.register(DibaoStandard)
-class DibaoStandardAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DibaoStandardAdmin(ScopedHistoryAdmin):
     list_display = ["year", "node", "urban_monthly", "rural_monthly", "note"]
     list_filter = ["year", "node"]
     list_select_related = ["node"]
@@ -645,7 +560,7 @@ class ChannelFilter(admin.SimpleListFilter):
     parameter_name = "channel"
 
     def lookups(self, request, model_admin):
-        return list(CHANNELS.items())
+        return RevealChannel.choices
 
     def queryset(self, request, queryset):
         return queryset.filter(channel=self.value()) if self.value() else queryset
@@ -665,4 +580,4 @@ class SensitiveAccessAdmin(ReadOnlyPermissions, ScopedAdminMixin, admin.ModelAdm
 
     @admin.display(description=_("途径"), ordering="channel")
     def channel_label(self, access):
-        return CHANNELS.get(access.channel, access.channel)
+        return access.get_channel_display()

@@ -8,8 +8,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .models import Cause
-from .sensitive import shown_id, shown_phone
+from .models import Cause, Household, Member
+from .sensitive import shown
 from .xlsx_cells import safe_row, text_cell
 
 COLUMNS = [
@@ -43,7 +43,7 @@ def roster_workbook(households, *, unmasked):
         sheet.append(safe_row(sheet, [
             h.number or "",
             h.head_name or "",
-            shown_id(h.head_id_number or "", unmasked),
+            shown(Member, "id_number", h.head_id_number, unmasked),
             {"M": "男", "F": "女"}.get(h.head_sex or "", ""),
             h.node.name,
             h.enterprise.name if h.enterprise else h.employer_name,
@@ -57,7 +57,7 @@ def roster_workbook(households, *, unmasked):
             h.per_capita_monthly_income,
             h.dibao_standard_monthly,
             # the household's contact: its own phone, else the head's
-            shown_phone(h.phone or h.head_phone or "", unmasked),
+            shown(Household, "phone", h.phone or h.head_phone, unmasked),
             h.address,
             h.filed_on,
             timezone.localtime(h.approved_at).date() if h.approved_at else None,

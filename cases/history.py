@@ -8,11 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import EDIT_REASONS, ChangeReason, Household, Member
-from .sensitive import shown_account, shown_birth_date, shown_id, shown_phone
+from .sensitive import SENSITIVE
 
-# a birth date is the masked part of an ID number: shown in full only where the number is
-_SENSITIVE = {"id_number": shown_id, "phone": shown_phone, "bank_account": shown_account,
-              "birth_date": shown_birth_date}
 _HIDDEN = {"name_initials", "in_active_dossier", "updated_at", "last_aided_at"}
 _TYPES = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
@@ -36,8 +33,9 @@ def _display(field, value, unmasked, related):
         return str(related[field.related_model].get(value, f"#{value}"))
     if field.choices:
         value = dict(field.flatchoices).get(value, value)
-    if field.name in _SENSITIVE:
-        return _SENSITIVE[field.name](value if isinstance(value, datetime.date) else str(value), unmasked)
+    sensitive = SENSITIVE.fields(field.model).get(field.name)  # as the registry shows it (cases.sensitive)
+    if sensitive is not None:
+        return sensitive(value if isinstance(value, datetime.date) else str(value), unmasked)
     if isinstance(value, datetime.datetime):
         # stored in UTC: read in local time, to the minute, like every other time on the pages
         local = timezone.localtime(value) if timezone.is_aware(value) else value

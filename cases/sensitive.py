@@ -1,25 +1,27 @@
-"""Sensitive data: ID and phone numbers are masked unless the user may see them and asks to.
+"""Sensitive data: ID numbers, birth dates, phone numbers and bank accounts are masked unless the
+user may see them and asks to.
 
-Every reveal is logged (SensitiveAccess: who, which dossier, through which channel). Pages, PDFs
-and exports all decide through ``reveal``."""
+Which fields are sensitive, and how each is shown, is declared once, below, in the project's
+registry (``network.sensitive.SENSITIVE``; importing it from here makes sure the dossier's fields
+are in it): the admin, the history, the exports and the template tags read it. Every reveal is logged (SensitiveAccess: who, which dossier, through which channel);
+pages, PDFs and exports decide through ``reveal``."""
 
 import datetime
 import re
+from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
 
+from network.sensitive import SENSITIVE, Display
+
 from .idcard import mask_id_number, mask_phone, normalize_id_number
-from .models import SensitiveAccess
+from .models import Household, Member, RevealChannel, SensitiveAccess
 
-
-# where full numbers were seen, as the access log names it
-CHANNELS = {
-    "page": _("档案页"), "edit": _("编辑表单"), "pdf": _("档案表打印"), "export": _("花名册导出"), "admin": _("后台"),
-}
+PERMISSION = "cases.view_sensitive"
 
 
 def may_unmask(user):
-    return user.has_perm("cases.view_sensitive")
+    return user.has_perm(PERMISSION)
 
 
 def full_id_number(term):
@@ -48,30 +50,60 @@ def log_access(user, household, channel, *, detail="", row_count=None):
     )
 
 
-def shown_id(value, unmasked):
-    return value if unmasked else mask_id_number(value)
+def log_admin_reveal(user, household):
+    """The back office showed ``household``'s numbers (or its members') in full to ``user``."""
+    log_access(user, household, RevealChannel.ADMIN)
 
 
-def shown_birth_date(value, unmasked):
-    """A birth date as shown beside an ID number: in full (``1980-01-01``) only where the number
-    is shown in full, else the year alone (``1980年``), because the masked digits of an ID number
-    are exactly its birth date. Takes a date, a datetime or an ISO string; "" for none."""
-    if not value:
-        return ""
+def _as_date(value):
     if isinstance(value, str):
         try:
-            value = datetime.date.fromisoformat(value[:10])
+            return datetime.date.fromisoformat(value[:10])
         except ValueError:
-            return value if unmasked else ""
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return value.isoformat() if unmasked else f"{value.year}年"
+            return None
+    return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def shown_phone(value, unmasked):
-    return value if unmasked else mask_phone(value)
+def _birth_year(value):
+    # the masked digits of an ID number are exactly its birth date: beside a masked number, the year alone
+    date = _as_date(value) if value else None
+    return f"{date.year}年" if date else ""
 
 
-def shown_account(value, unmasked):
-    """Bank accounts are masked like ID numbers: the bank's prefix and the last four digits."""
-    return value if unmasked else mask_id_number(value)
+def _birth_date(value):
+    if not value:
+        return ""
+    date = _as_date(value)
+    return date.isoformat() if date else value
+
+
+# how each kind of number is shown; bank accounts are masked like ID numbers (the bank's prefix
+# and the last four digits)
+ID_NUMBER = Display(mask_id_number)
+BIRTH_DATE = Display(_birth_year, full=_birth_date, label=_("出生年份"))
+PHONE = Display(mask_phone)
+BANK_ACCOUNT = Display(mask_id_number)
+
+SENSITIVE.register(
+    Household, {"phone": PHONE, "bank_account": BANK_ACCOUNT}, permission=PERMISSION, log_reveal=log_admin_reveal,
+)
+SENSITIVE.register(
+    Member, {"id_number": ID_NUMBER, "birth_date": BIRTH_DATE, "phone": PHONE},
+    permission=PERMISSION, log_reveal=log_admin_reveal, owner=attrgetter("household"),
+)
+
+
+def shown(model, field, value, unmasked):
+    """``value`` of ``model.field`` as the registry shows it: in full only when ``unmasked``."""
+    return SENSITIVE.show(model, field, value if value is not None else "", unmasked)
+
+
+def masked(model, field, value):
+    return shown(model, field, value, False)
+
+
+# the kinds by the names the printed form and the page filters use
+shown_id = ID_NUMBER
+shown_birth_date = BIRTH_DATE
+shown_phone = PHONE
+shown_account = BANK_ACCOUNT

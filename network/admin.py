@@ -1,14 +1,21 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, SimpleListFilter, widgets
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.utils import bulk_update_with_history
 
 from .forms import StaffCreateForm, StaffEditForm
 from .models import ROLE_RANK, Enterprise, Node, User
 from .scoping import ScopedQuerySet
+from .sensitive import SENSITIVE
 
 admin.site.site_header = _("工会帮扶 · 后台")
 admin.site.site_title = _("工会帮扶后台")
@@ -21,23 +28,93 @@ def _scoped(queryset, user):
     return queryset.visible_to(user) if isinstance(queryset, ScopedQuerySet) else queryset
 
 
-# The project's one list of fields no address may filter on (by name, on any model along a lookup's
-# path): each lookup on them is a yes/no answer about a hidden digit. An admin may add its own.
-SENSITIVE_FIELDS = frozenset({"password", "phone", "id_number", "birth_date", "bank_account"})
+# No address may filter on a field named like one of these, on any model along a lookup's path:
+# each lookup is a yes/no answer about a hidden digit. The sensitive fields are the registry's
+# (network.sensitive, filled by the apps); the password hash is never shown at all.
+NEVER_FILTERED = frozenset({"password"})
+# the stand-in an admin shows instead of a sensitive field: masked_id_number for id_number
+MASKED_PREFIX = "masked_"
 # the changelist's own parameters (search, ordering, page, error flag, pop-ups, preserved filters)
 CHANGELIST_PARAMS = frozenset({"q", "o", "p", "e", "all", "_to_field", "_popup", "_changelist_filters", "_facets"})
 # a pattern match is a guess per character and can keep a worker busy for seconds
 REGEX_LOOKUPS = frozenset({"regex", "iregex"})
 
 
-class ScopedAdminMixin:
+def _stand_in(model, name, display):
+    @admin.display(description=display.label or model._meta.get_field(name).verbose_name)
+    def stand_in(obj):
+        return display(getattr(obj, name), False)
+
+    return stand_in
+
+
+def _masked(names, hidden):
+    """``names`` (of fields, or tuples of fields on one line) with each hidden one's stand-in."""
+    return [
+        tuple(_masked(name, hidden)) if isinstance(name, (list, tuple))
+        else MASKED_PREFIX + name if isinstance(name, str) and name in hidden else name
+        for name in names
+    ]
+
+
+class MaskedAdminMixin:
+    """Shows the registry's sensitive fields (network.sensitive) masked to whoever lacks their
+    permission: wherever the admin or inline would show one (fields, fieldsets, a past version), a
+    read-only stand-in ``masked_<field>`` shows instead. List columns show the stand-in to everyone:
+    a list shows many records at once, and unlogged. A change or history page that shows the fields
+    in full is logged through the registry (``log_reveal``). ScopedAdminMixin and ScopedInlineMixin
+    include it, so every admin and inline has it."""
+
+    def __getattr__(self, name):
+        # the stand-ins are made when asked for: the apps register their fields after this module loads
+        if name.startswith(MASKED_PREFIX):
+            field = name.removeprefix(MASKED_PREFIX)
+            display = SENSITIVE.fields(self.model).get(field)
+            if display is not None:
+                return _stand_in(self.model, field, display)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def hidden_fields(self, request):
+        """{name: Display} of the model's sensitive fields this user may not see in full."""
+        return {} if SENSITIVE.may_see(request.user, self.model) else SENSITIVE.fields(self.model)
+
+    def get_list_display(self, request):
+        return _masked(super().get_list_display(request), SENSITIVE.fields(self.model))
+
+    def get_fields(self, request, obj=None):
+        return list(dict.fromkeys(_masked(super().get_fields(request, obj), self.hidden_fields(request))))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        hidden = self.hidden_fields(request)
+        if not hidden:
+            return fieldsets
+        return [(title, {**options, "fields": _masked(options["fields"], hidden)}) for title, options in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return list(dict.fromkeys([*readonly, *(MASKED_PREFIX + name for name in self.hidden_fields(request))]))
+
+    def log_reveal(self, request, obj):
+        """Logs that this page shows ``obj``'s sensitive fields (and its inlines') in full, when
+        its model has some and the user may see them."""
+        entry = SENSITIVE.of(type(obj))
+        if entry is not None and request.user.has_perm(entry.permission):
+            entry.log_reveal(request.user, entry.owner(obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET":
+            self.log_reveal(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class ScopedAdminMixin(MaskedAdminMixin):
     """Scopes an admin to the user's subtree: its list, its object pages (404 outside), the choices
     of its foreign keys, its list filters (only related rows present in the scoped list), its
     autocomplete (Django asks the target admin's get_queryset) and its raw-id pop-ups (a changelist).
-    Its changelist answers only the lookups its own filters make (``lookup_allowed``).
-    network.checks refuses an admin of a scoped model that does not use it."""
-
-    sensitive_fields = SENSITIVE_FIELDS
+    Its changelist answers only the lookups its own filters make (``lookup_allowed``); sensitive
+    fields are masked (MaskedAdminMixin). network.checks refuses an admin of a scoped model that
+    does not use it."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -49,7 +126,7 @@ class ScopedAdminMixin:
         if lookup in CHANGELIST_PARAMS:
             return True
         parts = set(lookup.split(LOOKUP_SEP))
-        if parts & self.sensitive_fields or parts & REGEX_LOOKUPS:
+        if parts & (NEVER_FILTERED | SENSITIVE.field_names()) or parts & REGEX_LOOKUPS:
             return False
         return lookup in self.filter_lookups(request) or self._is_popup_lookup(lookup, value)
 
@@ -135,7 +212,9 @@ class ScopedAdminMixin:
         return field is not None and field.is_relation
 
 
-class ScopedInlineMixin:
+class ScopedInlineMixin(MaskedAdminMixin):
+    """An inline's rows and foreign-key choices inside the user's subtree, sensitive fields masked."""
+
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request.user)
 
@@ -146,8 +225,71 @@ class ScopedInlineMixin:
         return formfield
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """simple_history's list of changes as people read them: a choice by its label, yes or no, an
+    empty value as a dash, and a sensitive field as the registry shows it to this user."""
+
+    def __init__(self, model, record, *, unmasked):
+        super().__init__(model, record)
+        self.unmasked = unmasked
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
+        if change.field in SENSITIVE.fields(self.model):
+            return SENSITIVE.show(self.model, change.field, value, self.unmasked)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            return gettext("是") if value else gettext("否")
+        return super().prepare_delta_change_value(change, value)
+
+
+class ScopedHistoryAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    """simple_history's pages (who changed what, old and new values) inside the user's subtree,
+    sensitive fields masked as on the change page and their reveal logged.
+
+    Its own views fetch history rows without the admin's queryset and accept a revert by POST;
+    here both answer 404 outside the subtree and history is read-only: a revert would skip the
+    services and the forms' rules."""
+
+    object_history_list_template = "admin/object_history_list.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # ScopedAdminMixin.get_object answers 404 outside the subtree (and for a malformed id)
+        self.log_reveal(request, self.get_object(request, unquote(object_id)))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method != "GET":
+            raise PermissionDenied
+        self.log_reveal(request, obj)
+        request.admin_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(
+            self.model, historical_record, unmasked=SENSITIVE.may_see(request.user, self.model)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "admin_read_only", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if getattr(request, "admin_read_only", False):
+            kwargs["form"] = forms.ModelForm  # a past version is read, never validated
+        return super().get_form(request, obj, change=change, **kwargs)
+
+
 @admin.register(Node)
-class NodeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class NodeAdmin(ScopedHistoryAdmin):
     list_display = ["code", "name", "kind", "level", "parent", "contact_person", "phone", "is_active"]
     list_filter = ["kind", "level", "is_active"]
     list_select_related = ["parent"]
@@ -170,7 +312,7 @@ class EnterpriseAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(User)
-class StaffAdmin(ScopedAdminMixin, DjangoUserAdmin):
+class StaffAdmin(ScopedHistoryAdmin, DjangoUserAdmin):
     form = StaffEditForm
     add_form = StaffCreateForm
     list_display = ["username", "name", "node", "role", "is_active", "last_login"]
@@ -188,6 +330,8 @@ class StaffAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
+        if getattr(request, "admin_read_only", False):
+            return form_class
 
         class RequestBoundForm(form_class):
             def __init__(self, *args, **inner):
@@ -208,10 +352,14 @@ class StaffAdmin(ScopedAdminMixin, DjangoUserAdmin):
 
     @admin.action(description=_("停用所选账号"), permissions=["change"])
     def disable_accounts(self, request, queryset):
-        count = queryset.exclude(pk=request.user.pk).filter(role__in=_ranks_up_to(request.user)).update(
-            is_active=False
+        accounts = list(
+            queryset.exclude(pk=request.user.pk).filter(role__in=_ranks_up_to(request.user), is_active=True)
         )
-        self.message_user(request, _("已停用 %(count)d 个账号。") % {"count": count}, messages.SUCCESS)
+        for account in accounts:
+            account.is_active = False
+        # with a history record each, as a change on the account's page leaves
+        bulk_update_with_history(accounts, User, ["is_active"], default_user=request.user)
+        self.message_user(request, _("已停用 %(count)d 个账号。") % {"count": len(accounts)}, messages.SUCCESS)
 
 
 def _ranks_up_to(user):

@@ -215,8 +215,15 @@ ROLE_RANK = {
 }
 
 
-# what the history of an account leaves out: a save that touches only these writes no record
-UNTRACKED_FIELDS = ["password", "last_login"]
+class UntrackedSavesHistory(HistoricalRecords):
+    """History that leaves out ``excluded_fields`` and writes no record for a save of those alone
+    (``update_fields``): for an account, a sign-in (last_login) or a rehashed password."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 class UserQuerySet(ScopedQuerySet):
@@ -238,7 +245,7 @@ class User(AbstractUser):
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     # role, node, active and the rest; never the password hash, nor each sign-in
-    history = HistoricalRecords(excluded_fields=UNTRACKED_FIELDS)
+    history = UntrackedSavesHistory(excluded_fields=["password", "last_login"])
     objects = StaffUserManager()
     scope_node = "node"
 
@@ -254,18 +261,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.name or self.username
-
-    def save(self, *args, **kwargs):
-        update_fields = kwargs.get("update_fields")
-        # a sign-in (last_login) or a rehashed password is no change to the account: no record
-        untracked = bool(update_fields) and set(update_fields) <= set(UNTRACKED_FIELDS)
-        if untracked:
-            self.skip_history_when_saving = True
-        try:
-            super().save(*args, **kwargs)
-        finally:
-            if untracked:
-                del self.skip_history_when_saving
 
     @property
     def display_name(self):
