@@ -75,3 +75,43 @@ def test_loading_the_demo_twice_adds_nothing(db):
     counts = (Node.objects.count(), User.objects.count(), Household.objects.count(), Member.objects.count())
     load()
     assert (Node.objects.count(), User.objects.count(), Household.objects.count(), Member.objects.count()) == counts
+
+
+def test_the_demo_has_funds_with_receipts_an_allocation_and_a_ledger_that_adds_up(db):
+    from outreach.models import EntryKind, Fund, LedgerEntry
+    from outreach.services import ledger_differences
+
+    load(60)
+    funds = Fund.objects.select_related("node")
+    assert {f.node.code for f in funds} == {"532526000", "532526010", "532526020"}
+    kinds = set(LedgerEntry.objects.values_list("kind", flat=True))
+    assert {EntryKind.RECEIPT, EntryKind.DONATION, EntryKind.ALLOCATION_OUT, EntryKind.ALLOCATION_IN} <= kinds
+    assert all(f.balance_fen > 0 for f in funds)
+    assert ledger_differences() == []
+
+
+def test_the_demo_has_cadres_paired_with_on_file_households_and_one_not_visited_for_four_months(db):
+    from outreach.models import AidState, Cadre, PairingVisit, Program
+    from outreach.views.pairing import overdue_pairings
+
+    load(60)
+    assert Cadre.objects.count() == 3
+    pairings = [p for c in Cadre.objects.prefetch_related("pairings__household") for p in c.pairings.all()]
+    assert len(pairings) >= 4 and all(p.household.status == Status.APPROVED for p in pairings)
+    assert PairingVisit.objects.count() >= 2 * len(pairings)
+    visit_aid = [v.aid for v in PairingVisit.objects.filter(aid__isnull=False).select_related("aid")]
+    assert visit_aid and {a.program for a in visit_aid} == {Program.PAIRING}
+    assert {AidState.PAID, AidState.PLANNED} <= {a.state for a in visit_aid}
+    overdue = list(overdue_pairings(User.objects.get(username="center_admin"), 3))
+    assert overdue and {p.cadre.name for p in overdue} == {"杨国华"}
+    assert all(90 < (timezone.localdate() - p.last_visit).days < 150 for p in overdue if p.last_visit)
+
+
+def test_loading_the_demo_twice_adds_no_money_nor_pairs(db):
+    from outreach.models import Cadre, Fund, LedgerEntry, Pairing, PairingVisit
+
+    load(30)
+    models = (Fund, LedgerEntry, Cadre, Pairing, PairingVisit)
+    counts = [model.objects.count() for model in models]
+    load(30)
+    assert [model.objects.count() for model in models] == counts and counts[0] == 4

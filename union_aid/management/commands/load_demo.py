@@ -171,7 +171,84 @@ class Command(BaseCommand):
         for year, last in serial.items():
             DossierSequence.objects.update_or_create(year=year, defaults={"last_serial": last})
         self._notice(today)
+        self._funds_and_pairings(today)
         return count
+
+    def _funds_and_pairings(self, today):
+        """The money side of the demo, through outreach.services as staff would do it: the
+        center's funds with their receipts, two townships' 送温暖基金 with an allocation from the
+        center, and cadres paired with on-file households, with visits (a county cadre's last
+        visit four months ago, so the overdue list has work; a township cadre's cash given at a
+        visit, one paid by the fund keeper, one still planned for the shortage view)."""
+        from outreach import services
+        from outreach.models import Cadre, CadreRank, EntryKind, Fund, FundSource
+
+        if Fund.objects.exists() or Cadre.objects.exists():
+            return
+        users = {u.username: u for u in User.objects.filter(username__in=self._demo_usernames())}
+        keeper, year = users["center_finance"], today.year
+
+        def day(days_ago):
+            # a date of this year, never in the future, so that the funds' figures are this year's
+            return max(ago(days_ago), datetime.date(year, 1, 1))
+
+        def ago(days):
+            return today - datetime.timedelta(days=days)
+
+        def fund(code, name, source):
+            return Fund.objects.create(node=Node.objects.get(code=code), name=name, year=year,
+                                       source=FundSource.objects.get_or_create(name=source)[0],
+                                       note="演示数据")
+
+        special = fund("532526000", "县困难职工帮扶专项资金", "中央财政专项")
+        warmth = fund("532526000", "县总工会送温暖资金", "工会经费")
+        miyang = fund("532526010", "弥阳镇送温暖基金", "送温暖基金")
+        xinshao = fund("532526020", "新哨镇送温暖基金", "送温暖基金")
+        services.fund_receive(fund=special, actor=keeper, amount="300000", document_number=f"云财社〔{year}〕12号",
+                              counterparty="州财政局", occurred_on=day(300))
+        services.fund_receive(fund=warmth, actor=keeper, amount="150000", document_number=f"弥工发〔{year}〕3号",
+                              counterparty="县总工会", occurred_on=day(280))
+        services.fund_receive(fund=warmth, actor=keeper, amount="20000", kind=EntryKind.DONATION,
+                              counterparty="弥勒市某建材有限公司", note="春节慰问捐赠", occurred_on=day(270))
+        services.fund_allocate(source=warmth, target=miyang, actor=keeper, amount="40000",
+                               document_number=f"弥工发〔{year}〕9号", occurred_on=day(260))
+        services.fund_allocate(source=warmth, target=xinshao, actor=keeper, amount="30000",
+                               document_number=f"弥工发〔{year}〕9号", occurred_on=day(260))
+        services.fund_receive(fund=xinshao, actor=users["xinshao_finance"], amount="5000", document_number=f"新财〔{year}〕2号", counterparty="新哨镇人民政府",
+                              occurred_on=day(250))
+        # holiday campaigns (送温暖) of the demo draw on these funds: load them here, after the funds
+
+        cadres = [
+            ("532526000", "center_admin", "center_clerk", "杨国华", "县总工会副主席", CadreRank.DIVISION, "弥勒县总工会",
+             "13987301001"),
+            ("532526010", "miyang_admin", "miyang_clerk", "李春明", "弥阳镇党委副书记", CadreRank.SECTION, "弥阳镇人民政府",
+             "13987301002"),
+            ("532526020", "xinshao_admin", "xinshao_clerk", "王建平", "新哨镇工会主席", CadreRank.SECTION, "新哨镇总工会",
+             "13987301003"),
+        ]
+        on_file = Household.objects.filter(status=Status.APPROVED).order_by("pk")
+        for code, admin, clerk, name, post, rank, unit, phone in cadres:
+            node = Node.objects.get(code=code)
+            cadre = services.cadre_save(cadre=Cadre(node=node, name=name, post=post, rank=rank, unit=unit, phone=phone),
+                                        actor=users[admin])
+            households = list(on_file.filter(node__path__startswith=node.path).exclude(pairings__isnull=False)[:2])
+            for n, household in enumerate(households):
+                pairing = services.pairing_start(cadre=cadre, household=household, actor=users[admin],
+                                                 starts_on=ago(330))
+                if node.level == 1:
+                    # the county cadre has not been back for four months: the overdue list shows him
+                    for days_ago in (250, 125):
+                        services.pairing_visit_log(pairing=pairing, actor=users[clerk], visited_on=ago(days_ago),
+                                                   activity="入户了解家庭生活和就业情况，宣传帮扶政策（演示）")
+                    continue
+                services.pairing_visit_log(pairing=pairing, actor=users[clerk], visited_on=ago(200),
+                                           activity="入户走访，了解子女就学情况（演示）")
+                fund_here = miyang if node == miyang.node else xinshao
+                visit = services.pairing_visit_log(
+                    pairing=pairing, actor=users[clerk], visited_on=ago(20), activity="走访慰问，送去慰问金和米油（演示）",
+                    cash="500", fund=fund_here, goods="大米、食用油", goods_quantity=2, goods_value="150")
+                if n == 0:
+                    services.aid_pay(aid=visit.aid, actor=keeper)
 
     def _household(self, rng, node, enterprise, filed, used_ids, today):
         causes = list(Cause.values)
