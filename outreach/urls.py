@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pairing
+from .views import pairing, shortage
 
 app_name = "outreach"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("pairings/overdue/", pairing.pairing_overdue, name="pairing_overdue"),
     path("pairings/<int:pk>/end/", pairing.pairing_end, name="pairing_end"),
     path("pairings/<int:pk>/visit/", pairing.pairing_visit_create, name="pairing_visit_create"),
+    path("shortage/", shortage.shortage_view, name="shortage"),
+    path("shortage/export.xlsx", shortage.shortage_export, name="shortage_export"),
 ]
