@@ -361,7 +361,8 @@ def campaign_draw(*, campaign, actor, categories=(), node=None, not_aided_since=
                  _("该单位不在本次活动的范围内。"))
     standards = {standard.category: standard for standard in campaign.standards.all()}
     households = list(campaign_candidates(campaign=campaign, actor=actor, categories=categories, node=node,
-                                          not_aided_since=not_aided_since).values_list("pk", "category"))
+                                          not_aided_since=not_aided_since)
+                      .order_by("node__path", "number").values_list("pk", "category"))
     cadres = _live_pairing_cadres([pk for pk, _category in households])
     CampaignHousehold.objects.bulk_create([
         CampaignHousehold(campaign=campaign, household_id=pk, cash_fen=standards[category].cash_fen,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from cases.models import EconomicCheck, NoticeBatch, NoticeEntry, Objection, Status
 
 from .cases.conftest import make_household, make_standard
+from .outreach.campaign_data import outsider_rows as campaign_outsider_rows
 
 
 def _is_ours(view):
@@ -94,6 +95,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
     entry = NoticeEntry.objects.create(batch=batch, household=household)
     objection = Objection.objects.create(entry=entry, content="异议", logged_by=center_admin)
     standard = make_standard(township)
+    campaign_pages = campaign_outsider_rows(township, community, community_clerk, center_admin)
     pairing = _pairing_rows(township, community, community_clerk, center_admin)
     household_pages = {
         name: {"pk": household.pk}
@@ -115,6 +117,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         "network:node_detail": {"pk": community.pk},
         "network:staff_edit": {"pk": colleague.pk},
         "network:staff_toggle_active": {"pk": colleague.pk},
+        **campaign_pages,
         **{f"outreach:{name}": {"pk": pairing.cadre_id} for name in ("cadre_detail", "cadre_edit", "pairing_create")},
         **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
     }

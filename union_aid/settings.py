@@ -186,6 +186,10 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# the batch delivery screen of a holiday campaign posts about nine fields for each of hundreds of
+# households on one page; Django's default (1,000 fields) would refuse a sheet of 120
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+
 # The CJK TrueType font embedded in printed forms (Debian: fonts-wqy-zenhei).
 PDF_CJK_FONT = os.environ.get("PDF_CJK_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 

@@ -280,3 +280,179 @@ def test_an_outsider_cannot_touch_a_township_campaign_nor_the_households_of_a_ce
     refused("管辖范围", services.campaign_confirm, campaign=confirmed, actor=township_admin)
     refused("管辖范围", services.delivery_record, recipient=confirmed.recipients.first(), actor=outsider_admin,
             given_on=datetime.date(2027, 1, 15), cash="500")
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+def _row_data(rows, changes=None):
+    """The batch screen's POST: every row as the page shows it, ticked, with ``changes`` by row index."""
+    data = {"row-TOTAL_FORMS": str(len(rows)), "row-INITIAL_FORMS": str(len(rows)), "row-MIN_NUM_FORMS": "0",
+            "row-MAX_NUM_FORMS": "3000"}
+    for i, entry in enumerate(rows):
+        data.update({f"row-{i}-recipient": entry.pk, f"row-{i}-record": "on", f"row-{i}-given_on": "2027-01-15",
+                     f"row-{i}-cash": "500", f"row-{i}-goods": "大米一袋", f"row-{i}-given_by": "赵桂兰",
+                     f"row-{i}-signed": "on", f"row-{i}-note": ""})
+        data.update({f"row-{i}-{field}": value for field, value in (changes or {}).get(i, {}).items()})
+    return data
+
+
+@pytest.fixture
+def township_campaign(township, community, community_clerk, center_admin, standard):
+    from .campaign_data import make_township_campaign
+
+    return make_township_campaign(township, community, community_clerk, center_admin, balance="200000",
+                                  households=3)
+
+
+def test_the_list_shows_the_campaigns_above_and_within_and_not_a_siblings(client, township_campaign, campaign,
+                                                                          community_clerk, outsider,
+                                                                          django_assert_max_num_queries):
+    client.force_login(community_clerk)
+    with django_assert_max_num_queries(8):
+        page = client.get("/outreach/campaigns/").content.decode()
+    assert "弥阳镇春节送温暖" in page and "2027年春节送温暖" in page
+    client.force_login(outsider)
+    page = client.get("/outreach/campaigns/").content.decode()
+    assert "弥阳镇春节送温暖" not in page and "2027年春节送温暖" in page
+
+
+def test_creating_a_campaign_through_the_form(client, center_admin, center, fund):
+    client.force_login(center_admin)
+    response = client.post("/outreach/campaigns/new/", {
+        "name": "2027年中秋送温暖", "year": "2027", "occasion": "mid_autumn", "node": center.pk, "fund": fund.pk,
+        "budget": "20,000元", "starts_on": "2027-09-01", "ends_on": "2027-09-30",
+        "cash_deep": "600", "goods_deep": "月饼", "goods_value_deep": "50",
+    })
+    campaign = fund.campaigns.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/campaigns/{campaign.pk}/list/")
+    assert campaign.budget_fen == 2_000_000
+    assert list(campaign.standards.values_list("category", "cash_fen", "goods")) == [("deep", 60000, "月饼")]
+
+
+def test_a_bad_campaign_form_keeps_what_was_typed_and_saves_nothing(client, center_admin, center, fund):
+    client.force_login(center_admin)
+    response = client.post("/outreach/campaigns/new/", {
+        "name": "2027年中秋送温暖", "year": "2027", "occasion": "mid_autumn", "node": center.pk, "fund": fund.pk,
+        "budget": "-100", "starts_on": "2027-09-01", "ends_on": "2027-09-30", "cash_deep": "600",
+    })
+    page = response.content.decode()
+    assert response.status_code == 200 and "金额必须大于0元" in page and 'value="2027年中秋送温暖"' in page
+    assert not fund.campaigns.exists()
+
+
+def test_drawing_removing_and_confirming_through_the_review_page(client, center_admin, campaign, households):
+    client.force_login(center_admin)
+    url = f"/outreach/campaigns/{campaign.pk}/list/"
+    client.post(url, {"draw": "1", "categories": ["deep"]})
+    assert campaign.recipients.count() == 3
+    entry = campaign.recipients.get(household=households[0])
+    client.post(f"/outreach/campaigns/recipients/{entry.pk}/remove/", {"reason": ""})
+    entry.refresh_from_db()
+    assert not entry.is_removed
+    client.post(f"/outreach/campaigns/recipients/{entry.pk}/remove/", {"reason": "已外出务工"})
+    entry.refresh_from_db()
+    assert entry.removed_reason == "已外出务工"
+    page = client.get(url).content.decode()
+    assert "已移出：已外出务工" in page and "深困1" in page
+    client.post(f"/outreach/campaigns/{campaign.pk}/confirm/")
+    campaign.refresh_from_db()
+    assert campaign.state == CampaignState.CONFIRMED
+
+
+def test_the_review_page_shows_the_shortfall_and_confirming_is_refused(client, center_admin, center, keeper,
+                                                                       households, django_assert_max_num_queries):
+    fund = make_fund(center, name="小额基金", balance="1000", keeper=keeper)
+    campaign = make_campaign(center_admin, center, fund)
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    client.force_login(center_admin)
+    with django_assert_max_num_queries(14):
+        page = client.get(f"/outreach/campaigns/{campaign.pk}/list/").content.decode()
+    assert "资金余额不足：还差 800.00 元" in page
+    response = client.post(f"/outreach/campaigns/{campaign.pk}/confirm/", follow=True)
+    assert "资金余额不足：还差 800.00 元" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.state == CampaignState.DRAFT
+
+
+def test_the_campaign_page_sums_planned_and_reached_by_node_with_the_budget(client, confirmed, center_admin, keeper,
+                                                                           households, community,
+                                                                           django_assert_max_num_queries):
+    entry = confirmed.recipients.get(household=households[0])
+    aid = services.delivery_record(recipient=entry, actor=center_admin, given_on=datetime.date(2027, 1, 15),
+                                   cash="500", goods="大米一袋", goods_value="100")
+    services.aid_pay(aid=aid, actor=keeper)
+    client.force_login(center_admin)
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/outreach/campaigns/{confirmed.pk}/").content.decode()
+    assert community.name in page
+    assert "1,800.00" in page or "1800.00" in page  # planned cash: 3 × 500 + 300
+    assert "600.00 元" in page  # spent: 500 cash + 100 goods
+    assert "9400.00 元" in page  # left of the 10,000 budget
+
+
+def test_the_batch_screen_records_hundreds_of_rows_in_one_post(client, center_admin, township, community,
+                                                               community_clerk, standard,
+                                                               django_assert_max_num_queries):
+    from .campaign_data import make_township_campaign
+
+    campaign = make_township_campaign(township, community, community_clerk, center_admin, balance="200000",
+                                      households=150)
+    services.campaign_confirm(campaign=campaign, actor=center_admin)
+    client.force_login(community_clerk)
+    url = f"/outreach/campaigns/{campaign.pk}/deliveries/"
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+    assert page.count('name="row-') >= 150 * 8
+    rows = list(campaign.recipients.order_by("household__node__path", "pk"))
+    response = client.post(url, _row_data(rows))
+    assert response.status_code == 302
+    assert AidRecord.objects.filter(campaign=campaign, state=AidState.PLANNED).count() == 150
+
+
+def test_one_bad_row_saves_nothing_and_every_row_comes_back_with_the_error_beside_it(
+        client, township_campaign, center_admin, community_clerk):
+    services.campaign_confirm(campaign=township_campaign, actor=center_admin)
+    client.force_login(community_clerk)
+    rows = list(township_campaign.recipients.order_by("household__node__path", "pk"))
+    today = timezone.localdate()
+    data = _row_data(rows, {
+        0: {"given_on": (today - datetime.timedelta(days=30)).isoformat()},
+        1: {"cash": "-5"},
+        2: {"note": "本人领取"},
+    })
+    page = client.post(f"/outreach/campaigns/{township_campaign.pk}/deliveries/", data).content.decode()
+    assert "不能早于活动开始日期" in page and "金额必须大于0元" in page
+    assert "本次一户也没有保存" in page and 'value="本人领取"' in page and 'value="-5"' in page
+    assert not AidRecord.objects.filter(campaign=township_campaign).exists()
+
+
+def test_a_delivery_in_the_future_is_refused_beside_its_row(client, township_campaign, center_admin, community_clerk):
+    services.campaign_confirm(campaign=township_campaign, actor=center_admin)
+    client.force_login(community_clerk)
+    rows = list(township_campaign.recipients.order_by("household__node__path", "pk"))
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    data = _row_data(rows, {0: {"given_on": tomorrow}})
+    page = client.post(f"/outreach/campaigns/{township_campaign.pk}/deliveries/", data).content.decode()
+    assert "发放日期不能晚于今天" in page
+    assert not AidRecord.objects.filter(campaign=township_campaign).exists()
+
+
+def test_marking_a_sheet_delivered_through_its_page(client, township_campaign, center_admin, community,
+                                                    community_clerk):
+    services.campaign_confirm(campaign=township_campaign, actor=center_admin)
+    client.force_login(community_clerk)
+    response = client.post(f"/outreach/campaigns/{township_campaign.pk}/nodes/{community.pk}/deliver/",
+                           {"given_on": timezone.localdate().isoformat(), "given_by": "赵桂兰"})
+    assert response.status_code == 302
+    assert AidRecord.objects.filter(campaign=township_campaign, given_by="赵桂兰").count() == 3
+
+
+def test_an_outsider_gets_404_from_the_township_campaigns_pages(client, township_campaign, community, outsider_admin):
+    client.force_login(outsider_admin)
+    for url in (f"/outreach/campaigns/{township_campaign.pk}/", f"/outreach/campaigns/{township_campaign.pk}/list/",
+                f"/outreach/campaigns/{township_campaign.pk}/deliveries/",
+                f"/outreach/campaigns/{township_campaign.pk}/nodes/{community.pk}/signoff.pdf"):
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/outreach/campaigns/{township_campaign.pk}/confirm/").status_code == 404
+    township_campaign.refresh_from_db()
+    assert township_campaign.state == CampaignState.DRAFT

@@ -1,0 +1,341 @@
+"""The holiday campaign pages (送温暖): the list, a new campaign, its page (planned and reached by
+node, the budget, what was spent and what is left), the draw and review of its list, confirming it
+against the fund, the batch delivery screen and a node's sheet marked delivered as printed.
+
+Every write goes through outreach.services; every page fetches the campaign among those the user
+takes part in (his subtree's and those above him, of which he sees only his own households)."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases.models import Household
+from cases.money import yuan
+from cases.rules import WorkflowError
+from network.models import Node
+from network.scoping import get_visible_or_404
+
+from .. import pdf, services
+from ..campaign_forms import (
+    CampaignForm,
+    DeliveryFormSet,
+    DrawForm,
+    RecipientAddForm,
+    RecipientRemoveForm,
+    SheetDeliverForm,
+    delivery_initial,
+)
+from ..models import AidRecord, AidState, CampaignHousehold, CampaignState
+
+LIVE = [AidState.PLANNED, AidState.PAID]
+
+
+def get_campaign_for(user, pk):
+    """The campaign if the user takes part in it (see services.campaigns_visible_to); 404 otherwise."""
+    return get_object_or_404(services.campaigns_visible_to(user).select_related("node", "fund__node"), pk=pk)
+
+
+def _node_for(user, campaign, node_pk):
+    node = get_visible_or_404(Node, user, pk=node_pk)
+    if not node.is_within(campaign.node):
+        raise Http404
+    return node
+
+
+def _recipients(campaign, user):
+    """The campaign's list within the user's scope, each with its head, node and live aid record."""
+    live_aid = AidRecord.objects.filter(campaign=campaign, household=OuterRef("household"), state__in=LIVE)
+    return (CampaignHousehold.objects.visible_to(user).filter(campaign=campaign)
+            .select_related("household__node", "visitor")
+            .annotate(delivered=Exists(live_aid))
+            .order_by("household__node__path", "household__number", "pk"))
+
+
+def _with_heads(recipients):
+    """Attaches the head's name to each recipient's household, in one query for all of them."""
+    rows = list(recipients)
+    heads = dict(Household.objects.filter(pk__in=[row.household_id for row in rows]).with_head()
+                 .values_list("pk", "head_name"))
+    for row in rows:
+        row.head_name = heads.get(row.household_id) or "—"
+        row.cash = yuan(row.cash_fen)
+    return rows
+
+
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def campaign_list(request):
+    campaigns = (services.campaigns_visible_to(request.user).select_related("node", "fund")
+                 .annotate(households=Count("recipients", filter=Q(recipients__removed_reason=""), distinct=True))
+                 .order_by("-year", "-starts_on", "pk"))
+    return render(request, "outreach/campaign_list.html", {"campaigns": campaigns})
+
+
+@login_required
+@permission_required("outreach.add_campaign", raise_exception=True)
+def campaign_create(request):
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = services.campaign_create(
+                actor=request.user, node=data["node"], year=data["year"], occasion=data["occasion"],
+                name=data["name"], fund=data["fund"], budget=data["budget"], starts_on=data["starts_on"],
+                ends_on=data["ends_on"], standards=form.standards(),
+            )
+        except WorkflowError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已建立活动“%(name)s”，请抽取慰问名单。") % {"name": campaign.name})
+            return redirect("outreach:campaign_review", pk=campaign.pk)
+    return render(request, "outreach/campaign_form.html", {"form": form})
+
+
+def _by_node(campaign, user):
+    """Planned and reached households, cash and goods value (fen) by the households' node, summed by
+    the database; the reached part counts live aid records (planned or paid)."""
+    planned = {row["household__node"]: row for row in (
+        CampaignHousehold.objects.visible_to(user).filter(campaign=campaign, removed_reason="")
+        .values("household__node").order_by()
+        .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0),
+                  goods=Coalesce(Sum("goods_value_fen"), 0)))}
+    reached = {row["node"]: row for row in (
+        AidRecord.objects.visible_to(user).filter(campaign=campaign, state__in=LIVE).values("node").order_by()
+        .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0), goods=Coalesce(Sum("goods_value_fen"), 0),
+                  paid=Coalesce(Sum("cash_fen", filter=Q(state=AidState.PAID)), 0)))}
+    nodes = Node.objects.filter(pk__in=set(planned) | set(reached)).order_by("path")
+    empty = {"households": 0, "cash": 0, "goods": 0, "paid": 0}
+    rows = [{"node": node, "planned": planned.get(node.pk, empty), "reached": reached.get(node.pk, empty)}
+            for node in nodes]
+    total = {part: {key: sum(row[part][key] for row in rows if key in row[part]) for key in empty}
+             for part in ("planned", "reached")}
+    return rows, total
+
+
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def campaign_detail(request, pk):
+    campaign = get_campaign_for(request.user, pk)
+    rows, total = _by_node(campaign, request.user)
+    spent = (AidRecord.objects.visible_to(request.user).filter(campaign=campaign, state=AidState.PAID)
+             .aggregate(total=Coalesce(Sum("cash_fen"), 0) + Coalesce(Sum("goods_value_fen"), 0))["total"])
+    context = {
+        "campaign": campaign, "rows": rows, "total": total,
+        "budget": yuan(campaign.budget_fen), "spent": yuan(spent), "left": yuan(campaign.budget_fen - spent),
+        "standards": [(standard.get_category_display(), yuan(standard.cash_fen), standard.goods,
+                       yuan(standard.goods_value_fen)) for standard in campaign.standards.all()],
+        "fund_balance": yuan(campaign.fund.balance_fen),
+        "may_change": request.user.has_perm("outreach.change_campaign"),
+        "may_deliver": request.user.has_perm("outreach.add_aidrecord"),
+    }
+    for row in rows:
+        for part in ("planned", "reached"):
+            row[part] = {**row[part], "cash_yuan": yuan(row[part]["cash"]), "goods_yuan": yuan(row[part]["goods"])}
+    for part in ("planned", "reached"):
+        total[part].update(cash_yuan=yuan(total[part]["cash"]), goods_yuan=yuan(total[part]["goods"]))
+    return render(request, "outreach/campaign_detail.html", context)
+
+
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def campaign_review(request, pk):
+    campaign = get_campaign_for(request.user, pk)
+    draw_form = DrawForm(request.POST if "draw" in request.POST else None, campaign=campaign, user=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm("outreach.change_campaign"):
+            raise Http404
+        if "draw" in request.POST and draw_form.is_valid():
+            data = draw_form.cleaned_data
+            try:
+                added = services.campaign_draw(campaign=campaign, actor=request.user, categories=data["categories"],
+                                               node=data["node"], not_aided_since=data["not_aided_since"])
+            except WorkflowError as error:
+                draw_form.add_error(None, error)
+            else:
+                messages.success(request, _("已列入%(n)s户。") % {"n": added})
+                return redirect("outreach:campaign_review", pk=campaign.pk)
+    totals = services.campaign_list_totals(campaign)
+    over_budget, short = services.campaign_shortfall(campaign)
+    context = {
+        "campaign": campaign, "draw_form": draw_form, "add_form": RecipientAddForm(user=request.user),
+        "recipients": _with_heads(_recipients(campaign, request.user)),
+        "totals": {"households": totals["households"], "cash": yuan(totals["cash"]),
+                   "goods": yuan(totals["goods_value"])},
+        "over_budget": yuan(over_budget) if over_budget else None, "short": yuan(short) if short else None,
+        "fund_balance": yuan(campaign.fund.balance_fen), "budget": yuan(campaign.budget_fen),
+        "is_draft": campaign.state == CampaignState.DRAFT,
+        "may_change": request.user.has_perm("outreach.change_campaign"),
+    }
+    return render(request, "outreach/campaign_review.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def recipient_add(request, pk):
+    campaign = get_campaign_for(request.user, pk)
+    form = RecipientAddForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.recipient_add(campaign=campaign, household=form.household, actor=request.user)
+        except WorkflowError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已将%(number)s列入名单。") % {"number": form.household})
+    else:
+        messages.error(request, " ".join(form.errors["number"]))
+    return redirect("outreach:campaign_review", pk=campaign.pk)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def recipient_remove(request, pk):
+    recipient = get_visible_or_404(CampaignHousehold.objects.select_related("campaign"), request.user, pk=pk)
+    form = RecipientRemoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recipient_remove(recipient=recipient, actor=request.user, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("请填写移出原因。"))
+    return redirect("outreach:campaign_review", pk=recipient.campaign_id)
+
+
+@require_POST
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def campaign_confirm(request, pk):
+    campaign = get_campaign_for(request.user, pk)
+    try:
+        services.campaign_confirm(campaign=campaign, actor=request.user)
+    except WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("outreach:campaign_review", pk=campaign.pk)
+    messages.success(request, _("名单已确认，可以打印签收表和登记发放。"))
+    return redirect("outreach:campaign_detail", pk=campaign.pk)
+
+
+def _record_rows(formset, recipients, actor):
+    """Records every ticked row in one transaction; a refusal is put beside its row and, if there is
+    any, nothing is kept. Returns how many were recorded (0 on a refusal)."""
+    recorded = 0
+    with transaction.atomic():
+        for form in formset.rows_to_record():
+            data = form.cleaned_data
+            recipient = recipients.get(data["recipient"])
+            if recipient is None:
+                form.add_error(None, _("该户不在您可登记的名单上。"))
+                continue
+            if recipient.delivered:
+                form.add_error(None, _("该户已登记发放。"))
+                continue
+            try:
+                services.delivery_record(
+                    recipient=recipient, actor=actor, given_on=data["given_on"], cash=data["cash"],
+                    goods=data["goods"], goods_value=yuan(recipient.goods_value_fen) if data["goods"].strip() else 0,
+                    given_by=data["given_by"], signed=data["signed"], note=data["note"],
+                )
+            except WorkflowError as error:
+                field = "given_on" if "日期" in error.messages[0] else "cash" if "金额" in error.messages[0] else None
+                form.add_error(field, error)
+            else:
+                recorded += 1
+        if any(form.errors for form in formset.forms):
+            transaction.set_rollback(True)
+            return 0
+    return recorded
+
+
+@login_required
+@permission_required("outreach.add_aidrecord", raise_exception=True)
+def campaign_deliveries(request, pk):
+    campaign = get_campaign_for(request.user, pk)
+    node = _node_for(request.user, campaign, request.GET["node"]) if request.GET.get("node", "").isdigit() else None
+    rows = _recipients(campaign, request.user).filter(removed_reason="")
+    if node is not None:
+        rows = rows.filter(household__node__path__startswith=node.path)
+    rows = _with_heads(rows)
+    pending = [row for row in rows if not row.delivered]
+    by_pk = {row.pk: row for row in rows}
+    formset = DeliveryFormSet(request.POST or None, initial=delivery_initial(pending), prefix="row")
+    if request.method == "POST" and campaign.state != CampaignState.CONFIRMED:
+        messages.error(request, _("名单确认后才能登记发放。"))
+    elif request.method == "POST" and formset.is_valid():
+        recorded = _record_rows(formset, by_pk, request.user)
+        if recorded:
+            messages.success(request, _("已登记%(n)s户的发放。") % {"n": recorded})
+            return redirect(request.get_full_path())
+        if not formset.rows_to_record():
+            messages.error(request, _("没有勾选要登记的户。"))
+    has_errors = request.method == "POST" and any(form.errors for form in formset.forms)
+    posted = {form["recipient"].value() for form in formset.forms}
+    lines = [(form, by_pk.get(int(form["recipient"].value()))) for form in formset.forms
+             if str(form["recipient"].value()).isdigit() and int(form["recipient"].value()) in by_pk]
+    context = {
+        "campaign": campaign, "node": node, "formset": formset, "lines": lines, "has_errors": has_errors,
+        "delivered": [row for row in rows if row.delivered and str(row.pk) not in posted],
+        "is_confirmed": campaign.state == CampaignState.CONFIRMED,
+    }
+    return render(request, "outreach/campaign_deliveries.html", context)
+
+
+@login_required
+@permission_required("outreach.add_aidrecord", raise_exception=True)
+def campaign_sheet_deliver(request, pk, node_pk):
+    campaign = get_campaign_for(request.user, pk)
+    node = _node_for(request.user, campaign, node_pk)
+    form = SheetDeliverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.sheet_deliver(campaign=campaign, node=node, actor=request.user,
+                                          given_on=form.cleaned_data["given_on"],
+                                          given_by=form.cleaned_data["given_by"])
+        except WorkflowError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(node)s的签收表已按打印内容登记发放，共%(n)s户。") % {
+                "node": node.name, "n": done})
+            return redirect("outreach:campaign_detail", pk=campaign.pk)
+    pending = [row for row in _recipients(campaign, request.user).filter(
+        removed_reason="", household__node__path__startswith=node.path) if not row.delivered]
+    return render(request, "outreach/campaign_sheet_deliver.html",
+                  {"campaign": campaign, "node": node, "form": form, "pending": len(pending)})
+
+
+# names of hardship households and what they received: not to stay in a browser's cache
+@never_cache
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def campaign_signoff_pdf(request, pk, node_pk):
+    campaign = get_campaign_for(request.user, pk)
+    node = _node_for(request.user, campaign, node_pk)
+    recipients = (CampaignHousehold.objects.visible_to(request.user)
+                  .filter(campaign=campaign, removed_reason="", household__node__path__startswith=node.path)
+                  .select_related("household").order_by("household__node__path", "household__number", "pk"))
+    rows = list(recipients)
+    heads = {row["pk"]: row for row in Household.objects.filter(pk__in=[r.household_id for r in rows]).with_head()
+             .values("pk", "head_name", "head_id_number")}
+    for row in rows:
+        row.head_name = heads[row.household_id]["head_name"] or "—"
+        row.head_id_number = heads[row.household_id]["head_id_number"]
+        row.category_label = row.household.get_category_display()
+        row.cash = yuan(row.cash_fen)
+    totals = {"households": len(rows), "cash": yuan(sum(row.cash_fen for row in rows)),
+              "goods_value": yuan(sum(row.goods_value_fen for row in rows))}
+    response = HttpResponse(pdf.signoff_pdf(campaign, node, rows, totals), content_type="application/pdf")
+    name = f"签收表-{campaign.pk}-{node.name}.pdf"
+    response["Content-Disposition"] = (f"inline; filename=\"signoff-{campaign.pk}-{node.pk}.pdf\"; "
+                                       f"filename*=UTF-8''{quote(name)}")
+    response["Cache-Control"] = "no-store"
+    return response
