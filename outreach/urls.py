@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, pairing
+from .views import campaigns, pairing, shortage
 
 app_name = "outreach"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("pairings/overdue/", pairing.pairing_overdue, name="pairing_overdue"),
     path("pairings/<int:pk>/end/", pairing.pairing_end, name="pairing_end"),
     path("pairings/<int:pk>/visit/", pairing.pairing_visit_create, name="pairing_visit_create"),
+    path("shortage/", shortage.shortage_view, name="shortage"),
+    path("shortage/export.xlsx", shortage.shortage_export, name="shortage_export"),
     path("campaigns/", campaigns.campaign_list, name="campaign_list"),
     path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
