@@ -3,13 +3,24 @@ read-only here (outreach.services writes them), amounts shown as yuan."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.money import yuan
-from network.admin import ScopedAdminMixin
+from network.admin import ScopedAdminMixin, ScopedHistoryAdmin
 
-from .models import AidRecord, Campaign, Fund, FundSource, LedgerEntry, ProgramCap
-from .models import Cadre, Pairing, PairingVisit
+from .models import (
+    AidRecord,
+    Cadre,
+    Campaign,
+    CampaignHousehold,
+    Fund,
+    FundSource,
+    LedgerEntry,
+    Pairing,
+    PairingVisit,
+    ProgramCap,
+    ReturnVisit,
+    SignedSheet,
+)
 from .services import cadre_save
 
 
@@ -44,7 +55,7 @@ class ProgramCapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FundAdmin(ScopedHistoryAdmin):
     list_display = ["name", "year", "node", "source", "balance"]
     list_filter = ["year", "source", "node"]
     list_select_related = ["node", "source"]
@@ -78,7 +89,7 @@ class LedgerEntryAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AidRecord)
-class AidRecordAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+class AidRecordAdmin(WrittenByServices, ScopedHistoryAdmin):
     list_display = ["given_on", "program", "household", "node", "cash", "goods", "state"]
     list_filter = ["program", "state", "node"]
     list_select_related = ["household", "node"]
@@ -90,14 +101,14 @@ class AidRecordAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+class CampaignAdmin(WrittenByServices, ScopedHistoryAdmin):
     list_display = ["name", "year", "occasion", "node", "fund", "state"]
     list_filter = ["year", "occasion", "state"]
     list_select_related = ["node", "fund"]
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CadreAdmin(ScopedHistoryAdmin):
     list_display = ["name", "post", "rank", "unit", "node", "is_active"]
     list_filter = ["rank", "is_active", "node"]
     list_select_related = ["node"]
@@ -111,7 +122,7 @@ class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+class PairingAdmin(WrittenByServices, ScopedHistoryAdmin):
     list_display = ["cadre", "household", "starts_on", "ends_on", "end_reason"]
     list_filter = ["cadre__rank"]
     list_select_related = ["cadre", "household"]
@@ -122,4 +133,32 @@ class PairingAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
 class PairingVisitAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["visited_on", "pairing", "aid", "recorded_by"]
     list_select_related = ["pairing__cadre", "pairing__household", "aid__household", "recorded_by"]
+    date_hierarchy = "visited_on"
+
+
+@admin.register(CampaignHousehold)
+class CampaignHouseholdAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["campaign", "household", "cash", "goods", "visitor", "removed_reason"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign", "household", "visitor"]
+
+    @admin.display(description=_("现金（元）"))
+    def cash(self, obj):
+        return yuan(obj.cash_fen)
+
+
+@admin.register(SignedSheet)
+class SignedSheetAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
+    # the scan is opened through the scoped page, never a public media URL
+    list_display = ["campaign", "node", "extension", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign", "node", "uploaded_by"]
+    exclude = ["file"]
+
+
+@admin.register(ReturnVisit)
+class ReturnVisitAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["visited_on", "household", "campaign", "method", "visitor"]
+    list_filter = ["method", "campaign"]
+    list_select_related = ["household", "campaign"]
     date_hierarchy = "visited_on"
