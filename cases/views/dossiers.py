@@ -151,6 +151,10 @@ def detail_page(request, pk, bound=None, status=200):
             "economic_checks__requested_by",
             "annual_reviews__reviewer",
             Prefetch("notice_entries", queryset=NoticeEntry.objects.select_related("batch").prefetch_related("objections")),
+            # the aid timeline and the pairing cadre, by related name (cases does not import outreach)
+            "aid_records__fund",
+            "aid_records__beneficiary",
+            "pairings__cadre",
         ),
         request.user,
         pk=pk,

@@ -287,3 +287,36 @@ def test_a_fund_cannot_be_created_twice_or_outside_the_scope(client, township_ad
 def test_the_keeper_may_not_create_funds(client, keeper):
     client.force_login(keeper)
     assert client.get(reverse("outreach:fund_create")).status_code == 403
+
+
+# --- the admin ------------------------------------------------------------------------------------
+
+
+def test_the_ledger_and_the_aid_records_are_read_only_in_the_admin(client, keeper, center_fund, community,
+                                                                   community_clerk, standard):
+    household = make_on_file(community, community_clerk)
+    aid = paid_aid(household, center_fund, community_clerk, keeper, "10")
+    entry = center_fund.entries.get(kind="aid")
+    client.force_login(keeper)
+    before = state()
+    for model, obj in (("ledgerentry", entry), ("aidrecord", aid)):
+        change = reverse(f"admin:outreach_{model}_change", args=[obj.pk])
+        page = client.get(change)
+        assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+        assert client.post(change, {"amount_fen": "1", "cash_fen": "1"}).status_code == 403
+        assert client.post(reverse(f"admin:outreach_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code == 403
+        assert client.get(reverse(f"admin:outreach_{model}_add")).status_code == 403
+    assert state() == before
+    aid.refresh_from_db()
+    assert aid.state == "paid" and aid.cash_fen == 1000
+
+
+def test_the_admin_shows_a_township_keeper_only_his_funds_and_ledger(client, township_keeper, township_fund,
+                                                                    center_fund):
+    services.fund_receive(fund=township_fund, actor=township_keeper, amount="5", kind=EntryKind.DONATION)
+    client.force_login(township_keeper)
+    page = client.get(reverse("admin:outreach_fund_changelist")).content.decode()
+    assert "弥阳送温暖基金" in page and "县级帮扶资金" not in page
+    assert client.get(reverse("admin:outreach_fund_change", args=[center_fund.pk])).status_code == 404
+    entries = client.get(reverse("admin:outreach_ledgerentry_changelist")).context["cl"].queryset
+    assert {e.fund for e in entries} == {township_fund}
