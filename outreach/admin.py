@@ -3,24 +3,14 @@ read-only here (outreach.services writes them), amounts shown as yuan."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from cases.money import yuan
-from network.admin import ScopedAdminMixin, ScopedHistoryAdmin
+from network.admin import ScopedAdminMixin
 
-from .models import (
-    AidRecord,
-    Cadre,
-    Campaign,
-    CampaignHousehold,
-    Fund,
-    FundSource,
-    LedgerEntry,
-    Pairing,
-    PairingVisit,
-    ProgramCap,
-    ReturnVisit,
-    SignedSheet,
-)
+from .models import AidRecord, Campaign, Fund, FundSource, LedgerEntry, ProgramCap
+from .models import Cadre, Pairing, PairingVisit
+from .models import CampaignHousehold, ReturnVisit, SignedSheet
 from .services import cadre_save
 
 
@@ -55,7 +45,7 @@ class ProgramCapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(ScopedHistoryAdmin):
+class FundAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "year", "node", "source", "balance"]
     list_filter = ["year", "source", "node"]
     list_select_related = ["node", "source"]
@@ -89,7 +79,7 @@ class LedgerEntryAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AidRecord)
-class AidRecordAdmin(WrittenByServices, ScopedHistoryAdmin):
+class AidRecordAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["given_on", "program", "household", "node", "cash", "goods", "state"]
     list_filter = ["program", "state", "node"]
     list_select_related = ["household", "node"]
@@ -101,14 +91,14 @@ class AidRecordAdmin(WrittenByServices, ScopedHistoryAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(WrittenByServices, ScopedHistoryAdmin):
+class CampaignAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "year", "occasion", "node", "fund", "state"]
     list_filter = ["year", "occasion", "state"]
     list_select_related = ["node", "fund"]
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedHistoryAdmin):
+class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "post", "rank", "unit", "node", "is_active"]
     list_filter = ["rank", "is_active", "node"]
     list_select_related = ["node"]
@@ -122,7 +112,7 @@ class CadreAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(WrittenByServices, ScopedHistoryAdmin):
+class PairingAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ["cadre", "household", "starts_on", "ends_on", "end_reason"]
     list_filter = ["cadre__rank"]
     list_select_related = ["cadre", "household"]
