@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .views import aid, funds
-from .views import pairing
+from .views import aid, campaigns, funds, pairing, shortage
 
 app_name = "outreach"
 
@@ -22,4 +21,18 @@ urlpatterns = [
     path("pairings/overdue/", pairing.pairing_overdue, name="pairing_overdue"),
     path("pairings/<int:pk>/end/", pairing.pairing_end, name="pairing_end"),
     path("pairings/<int:pk>/visit/", pairing.pairing_visit_create, name="pairing_visit_create"),
+    path("shortage/", shortage.shortage_view, name="shortage"),
+    path("shortage/export.xlsx", shortage.shortage_export, name="shortage_export"),
+    path("campaigns/", campaigns.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaigns.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/list/", campaigns.campaign_review, name="campaign_review"),
+    path("campaigns/<int:pk>/list/add/", campaigns.recipient_add, name="campaign_recipient_add"),
+    path("campaigns/recipients/<int:pk>/remove/", campaigns.recipient_remove, name="campaign_recipient_remove"),
+    path("campaigns/<int:pk>/confirm/", campaigns.campaign_confirm, name="campaign_confirm"),
+    path("campaigns/<int:pk>/deliveries/", campaigns.campaign_deliveries, name="campaign_deliveries"),
+    path("campaigns/<int:pk>/nodes/<int:node_pk>/deliver/", campaigns.campaign_sheet_deliver,
+         name="campaign_sheet_deliver"),
+    path("campaigns/<int:pk>/nodes/<int:node_pk>/signoff.pdf", campaigns.campaign_signoff_pdf,
+         name="campaign_signoff_pdf"),
 ]

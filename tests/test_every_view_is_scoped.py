@@ -24,6 +24,7 @@ from django.utils import timezone
 from cases.models import EconomicCheck, NoticeBatch, NoticeEntry, Objection, Status
 
 from .cases.conftest import make_household, make_standard
+from .outreach.campaign_data import outsider_rows as campaign_outsider_rows
 
 
 def _is_ours(view):
@@ -94,6 +95,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
     entry = NoticeEntry.objects.create(batch=batch, household=household)
     objection = Objection.objects.create(entry=entry, content="异议", logged_by=center_admin)
     standard = make_standard(township)
+    campaign_pages = campaign_outsider_rows(township, community, community_clerk, center_admin)
     from outreach.models import AidRecord, Fund, FundSource
 
     fund = Fund.objects.create(node=township, name="送温暖资金", source=FundSource.objects.get_or_create(name="工会经费")[0],
@@ -121,12 +123,13 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         "network:node_detail": {"pk": community.pk},
         "network:staff_edit": {"pk": colleague.pk},
         "network:staff_toggle_active": {"pk": colleague.pk},
-        **{f"outreach:{name}": {"pk": pairing.cadre_id} for name in ("cadre_detail", "cadre_edit", "pairing_create")},
-        **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
+        **campaign_pages,
         "outreach:fund_detail": {"pk": fund.pk},
         "outreach:fund_receive": {"pk": fund.pk},
         "outreach:fund_allocate": {"pk": fund.pk},
         "outreach:aid_reverse": {"pk": aid.pk},
+        **{f"outreach:{name}": {"pk": pairing.cadre_id} for name in ("cadre_detail", "cadre_edit", "pairing_create")},
+        **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
     }
 
 

@@ -17,6 +17,10 @@ def navigation(request):
         items.append(("standards", _("低保标准"), reverse("cases:standard_list")))
     if user.has_perm("outreach.view_fund"):
         items.append(("funds", _("资金"), reverse("outreach:fund_list")))
+    if user.has_perm("outreach.view_campaign"):
+        items.append(("campaigns", _("送温暖"), reverse("outreach:campaign_list")))
+    if user.has_perm("outreach.view_cadre"):
+        items.append(("pairing", _("结对帮扶"), reverse("outreach:cadre_list")))
     if user.has_perm("network.view_node"):
         items.append(("network", _("四级网络"), reverse("network:node_tree")))
     if user.has_perm("network.view_user"):
@@ -31,8 +35,12 @@ def navigation(request):
             current = "notices"
         if not current and match.url_name and match.url_name.startswith("standard"):
             current = "standards"
-        if not current and match.namespace == "outreach" and match.url_name.startswith(("fund", "aid")):
+        if not current and match.namespace == "outreach" and match.url_name.startswith(("fund", "aid", "shortage")):
             current = "funds"
+        if not current and match.namespace == "outreach" and match.url_name.startswith("campaign"):
+            current = "campaigns"
+        if not current and match.namespace == "outreach" and match.url_name.startswith(("cadre", "pairing")):
+            current = "pairing"
         current = current or {"network": "network", "cases": "cases", "admin": "admin"}.get(match.namespace, "")
         if match.namespace == "network" and match.url_name.startswith("staff"):
             current = "staff"
