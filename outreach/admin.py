@@ -3,14 +3,24 @@ read-only here (outreach.services writes them), amounts shown as yuan."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.money import yuan
-from network.admin import ScopedAdminMixin
+from network.admin import ScopedAdminMixin, ScopedHistoryAdmin
 
-from .models import AidRecord, Campaign, Fund, FundSource, LedgerEntry, ProgramCap
-from .models import Cadre, Pairing, PairingVisit
-from .models import CampaignHousehold, ReturnVisit, SignedSheet
+from .models import (
+    AidRecord,
+    Cadre,
+    Campaign,
+    CampaignHousehold,
+    Fund,
+    FundSource,
+    LedgerEntry,
+    Pairing,
+    PairingVisit,
+    ProgramCap,
+    ReturnVisit,
+    SignedSheet,
+)
 from .services import cadre_save
 
 
@@ -45,7 +55,7 @@ class ProgramCapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FundAdmin(ScopedHistoryAdmin):
     list_display = ["name", "year", "node", "source", "balance"]
     list_filter = ["year", "source", "node"]
     list_select_related = ["node", "source"]
@@ -59,6 +69,11 @@ class FundAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # a fund's money stays where it was booked: node, year and source are fixed once it exists
+        fixed = ["node", "year", "source"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
 
 @admin.register(LedgerEntry)
@@ -79,7 +94,7 @@ class LedgerEntryAdmin(WrittenByServices, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(AidRecord)
-class AidRecordAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+class AidRecordAdmin(WrittenByServices, ScopedHistoryAdmin):
     list_display = ["given_on", "program", "household", "node", "cash", "goods", "state"]
     list_filter = ["program", "state", "node"]
     list_select_related = ["household", "node"]
@@ -91,14 +106,14 @@ class AidRecordAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+class CampaignAdmin(WrittenByServices, ScopedHistoryAdmin):
     list_display = ["name", "year", "occasion", "node", "fund", "state"]
     list_filter = ["year", "occasion", "state"]
     list_select_related = ["node", "fund"]
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CadreAdmin(ScopedHistoryAdmin):
     list_display = ["name", "post", "rank", "unit", "node", "is_active"]
     list_filter = ["rank", "is_active", "node"]
     list_select_related = ["node"]
@@ -112,7 +127,7 @@ class CadreAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Pairing)
-class PairingAdmin(WrittenByServices, ScopedAdminMixin, SimpleHistoryAdmin):
+class PairingAdmin(WrittenByServices, ScopedHistoryAdmin):
     list_display = ["cadre", "household", "starts_on", "ends_on", "end_reason"]
     list_filter = ["cadre__rank"]
     list_select_related = ["cadre", "household"]

@@ -360,3 +360,14 @@ def test_two_payments_that_together_pass_the_cap_cannot_both_pass(community, com
     assert errors == []
     assert sum(isinstance(r, AidRecord) for r in results) == 1
     assert any(isinstance(r, WorkflowError) and "帮扶上限" in r.messages[0] for r in results)
+
+
+def test_the_admin_keeps_a_funds_node_year_and_source_once_it_exists(client, center, township, center_admin, keeper):
+    from django.urls import reverse
+
+    fund = make_fund(center, balance="100", keeper=keeper)
+    client.force_login(center_admin)
+    url = reverse("admin:outreach_fund_change", args=[fund.pk])
+    client.post(url, {"node": township.pk, "name": "改名", "source": fund.source_id, "year": 2020, "note": ""})
+    fund.refresh_from_db()
+    assert (fund.node, fund.year) == (center, timezone.localdate().year)
