@@ -37,6 +37,7 @@ from .models import (
     PairingVisit,
     Program,
     ProgramCap,
+    SignedSheet,
 )
 
 # one record of aid, or one receipt, larger than this is a typing error
@@ -571,3 +572,34 @@ def pairing_visit_log(*, pairing, actor, visited_on, activity, cash=0, fund=None
                        given_by=pairing.cadre.name, note=_("结对走访"))
     return PairingVisit.objects.create(pairing=pairing, visited_on=visited_on, activity=activity.strip(), aid=aid,
                                        recorded_by=actor)
+
+
+# the scanned sign-off sheet: what its first bytes say it is (never the name or the browser's word)
+SIGNED_SHEET_TYPES = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
+SIGNED_SHEET_MAX_BYTES = 10 * 1024 * 1024
+
+
+def signed_sheet_kind(upload):
+    """The extension of an uploaded scan by its magic bytes, or None when it is not a PDF, PNG or JPEG."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return next((extension for magic, extension in SIGNED_SHEET_TYPES if head.startswith(magic)), None)
+
+
+@transaction.atomic
+def signed_sheet_upload(*, campaign, node, actor, upload):
+    """Keeps the scan of a node's signed sign-off sheet through Django's storage API (PDF or image,
+    checked by its content, at most 10 MB)."""
+    _require_perm(actor, "outreach.add_aidrecord")
+    campaign = _campaign_in_scope(campaign, actor)
+    _require(node_in_scope(actor, node) and node.is_within(campaign.node), _("该单位不在本次活动的范围内。"))
+    _require(campaign.state != CampaignState.DRAFT, _("名单确认后才能上传签收表。"))
+    _require(upload is not None and upload.size, _("请选择签收表扫描件。"))
+    _require(upload.size <= SIGNED_SHEET_MAX_BYTES, _("扫描件不能超过10 MB。"))
+    extension = signed_sheet_kind(upload)
+    _require(extension is not None, _("扫描件只能是PDF或图片（JPG、PNG）文件。"))
+    sheet = SignedSheet(campaign=campaign, node=node, extension=extension, size=upload.size, uploaded_by=actor)
+    sheet.file.save(f"sheet.{extension}", upload, save=False)
+    sheet.save()
+    return sheet

@@ -35,4 +35,7 @@ urlpatterns = [
          name="campaign_sheet_deliver"),
     path("campaigns/<int:pk>/nodes/<int:node_pk>/signoff.pdf", campaigns.campaign_signoff_pdf,
          name="campaign_signoff_pdf"),
+    path("campaigns/<int:pk>/nodes/<int:node_pk>/upload/", campaigns.campaign_sheet_upload,
+         name="campaign_sheet_upload"),
+    path("campaigns/signed-sheets/<int:pk>/", campaigns.signed_sheet_file, name="signed_sheet_file"),
 ]

@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -34,7 +35,7 @@ from ..campaign_forms import (
     SheetDeliverForm,
     delivery_initial,
 )
-from ..models import AidRecord, AidState, CampaignHousehold, CampaignState
+from ..models import AidRecord, AidState, CampaignHousehold, CampaignState, SignedSheet
 
 LIVE = [AidState.PLANNED, AidState.PAID]
 
@@ -131,6 +132,7 @@ def campaign_detail(request, pk):
     context = {
         "campaign": campaign, "rows": rows, "total": total,
         "budget": yuan(campaign.budget_fen), "spent": yuan(spent), "left": yuan(campaign.budget_fen - spent),
+        "signed_sheets": SignedSheet.objects.visible_to(request.user).filter(campaign=campaign).select_related("node"),
         "standards": [(standard.get_category_display(), yuan(standard.cash_fen), standard.goods,
                        yuan(standard.goods_value_fen)) for standard in campaign.standards.all()],
         "fund_balance": yuan(campaign.fund.balance_fen),
@@ -338,4 +340,35 @@ def campaign_signoff_pdf(request, pk, node_pk):
     response["Content-Disposition"] = (f"inline; filename=\"signoff-{campaign.pk}-{node.pk}.pdf\"; "
                                        f"filename*=UTF-8''{quote(name)}")
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+@permission_required("outreach.add_aidrecord", raise_exception=True)
+def campaign_sheet_upload(request, pk, node_pk):
+    campaign = get_campaign_for(request.user, pk)
+    node = _node_for(request.user, campaign, node_pk)
+    try:
+        services.signed_sheet_upload(campaign=campaign, node=node, actor=request.user,
+                                     upload=request.FILES.get("file"))
+    except WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已上传%(node)s的签收表扫描件。") % {"node": node.name})
+    return redirect("outreach:campaign_detail", pk=campaign.pk)
+
+
+@never_cache
+@login_required
+@permission_required("outreach.view_campaign", raise_exception=True)
+def signed_sheet_file(request, pk):
+    sheet = get_visible_or_404(SignedSheet, request.user, pk=pk)
+    content_types = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
+    if not default_storage.exists(sheet.file.name):
+        raise Http404
+    response = FileResponse(default_storage.open(sheet.file.name, "rb"), content_type=content_types[sheet.extension],
+                            filename=f"signed-sheet-{sheet.pk}.{sheet.extension}")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from network.models import Role
 from outreach import services
-from outreach.models import Occasion
+from outreach.models import Occasion, SignedSheet
 
 from ..conftest import make_user
 from .conftest import make_fund, make_on_file
@@ -42,4 +44,15 @@ def outsider_rows(township, community, clerk, admin):
         "outreach:campaign_deliveries": on_campaign,
         "outreach:campaign_sheet_deliver": on_node,
         "outreach:campaign_signoff_pdf": on_node,
+        "outreach:campaign_sheet_upload": on_node,
+        "outreach:signed_sheet_file": {"pk": _signed_sheet(campaign, community, admin).pk},
     }
+
+
+def _signed_sheet(campaign, node, admin):
+    # one small file of a fixed name in the (git-ignored) media folder, replaced on every run
+    name = "signoff/outsider-table.pdf"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    return SignedSheet.objects.create(campaign=campaign, node=node, file=name, extension="pdf", size=14,
+                                      uploaded_by=admin)

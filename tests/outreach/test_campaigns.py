@@ -382,7 +382,7 @@ def test_the_campaign_page_sums_planned_and_reached_by_node_with_the_budget(clie
                                    cash="500", goods="大米一袋", goods_value="100")
     services.aid_pay(aid=aid, actor=keeper)
     client.force_login(center_admin)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         page = client.get(f"/outreach/campaigns/{confirmed.pk}/").content.decode()
     assert community.name in page
     assert "1,800.00" in page or "1800.00" in page  # planned cash: 3 × 500 + 300
