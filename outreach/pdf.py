@@ -3,7 +3,6 @@
 from cases.idcard import mask_id_number
 from cases.print_grid import Column, Footer, list_pdf, long_date, row_number, signature
 
-
 _BLANK = "\u00a0"
 
 
