@@ -29,6 +29,12 @@ class WorkflowError(ValidationError):
 NOTHING = Q(pk__in=[])
 
 
+def require(condition, message):
+    """Raises WorkflowError with ``message`` unless ``condition``: the services' one guard."""
+    if not condition:
+        raise WorkflowError(message)
+
+
 @dataclass(frozen=True)
 class Check:
     """One condition of a move. ``holds(subject, actor)`` decides for one row; ``where(actor)``
@@ -85,6 +91,19 @@ class Rulebook:
         message = self.refusal(move, subject, actor)
         if message is not None:
             raise WorkflowError(message)
+
+    def require_actor(self, move, actor):
+        """Refuses, in Chinese, a person who may never make ``move`` (his permission, then the
+        checks on him alone): for the moves that work on a batch rather than one record."""
+        rules = self.rules[move]
+        require(any(actor.has_perm(rule.permission) for rule in rules), _("您的角色无权进行此操作。"))
+        failed = None
+        for rule in rules:
+            if actor.has_perm(rule.permission):
+                failed = next((check for check in rule.actor_checks() if not check.holds(actor)), None)
+                if failed is None:
+                    return
+        raise WorkflowError(str(failed.message))
 
     def allowed(self, subject, actor):
         """Every move ``actor`` may make on ``subject`` now."""

@@ -40,13 +40,8 @@ from .models import (
     compute_per_capita,
     propose_category,
 )
-from .rules import DOSSIER_RULES, WorkflowError
+from .rules import DOSSIER_RULES, WorkflowError, require
 from .validators import FIRST_YEAR, MAX_HOUSEHOLD_SIZE
-
-
-def _require(condition, message):
-    if not condition:
-        raise WorkflowError(message)
 
 
 def _locked(household, actor):
@@ -109,10 +104,10 @@ def household_validate(household, members):
     """The whole dossier, whoever calls (a page, the admin, an import, a command): one head, each
     ID number once and valid, at most MAX_HOUSEHOLD_SIZE people, every field within its bounds.
     Birth date and sex are read from each ID number. Raises WorkflowError with the first problem."""
-    _require(members, _("档案还没有户主信息。"))
+    require(members, _("档案还没有户主信息。"))
     heads = [m for m in members if m.relation == Relation.HEAD]
-    _require(len(heads) == 1, _("每份档案必须有且只有一位户主。"))
-    _require(len(members) <= MAX_HOUSEHOLD_SIZE,
+    require(len(heads) == 1, _("每份档案必须有且只有一位户主。"))
+    require(len(members) <= MAX_HOUSEHOLD_SIZE,
              _("一户最多登记%(max)s人，请核对家庭成员。") % {"max": MAX_HOUSEHOLD_SIZE})
     seen = set()
     for member in members:
@@ -121,7 +116,7 @@ def household_validate(household, members):
             validate_id_number(member.id_number)
         except ValidationError as error:
             raise WorkflowError(f"{member.name}：{_first_message(error)}") from error
-        _require(member.id_number not in seen, _("同一身份证号在本档案中填写了两次。"))
+        require(member.id_number not in seen, _("同一身份证号在本档案中填写了两次。"))
         seen.add(member.id_number)
         member.birth_date, member.sex = birth_date_of(member.id_number), sex_of(member.id_number)
         try:
@@ -149,11 +144,11 @@ def household_save(*, household, members, actor):
     try:
         with transaction.atomic():
             if is_new:
-                _require(actor.has_perm("cases.add_household"), _("您的角色无权进行此操作。"))
+                require(actor.has_perm("cases.add_household"), _("您的角色无权进行此操作。"))
                 household.created_by = actor
             else:
                 DOSSIER_RULES.require(Move.EDIT, _locked(household, actor), actor)
-            _require(household.node_id is not None and node_in_scope(actor, household.node),
+            require(household.node_id is not None and node_in_scope(actor, household.node),
                      _("建档节点不在您的管辖范围内。"))
             household_validate(household, members)
             household_recompute(household, members)
@@ -196,16 +191,16 @@ def household_import_on_file(*, household, members, actor, number, approved_on, 
     like any other), then put on file with its existing number, its approval date and category
     from the paper, and a recorded 纸质档案导入 step. The center's move (the Excel import and the
     demo loader use it)."""
-    _require(household.pk is None, _("导入只能新建档案。"))
+    require(household.pk is None, _("导入只能新建档案。"))
     household.status = Status.DRAFT
     DOSSIER_RULES.require(Move.IMPORT, household, actor)
     number = (number or "").strip()
-    _require(number, _("导入的在档档案必须有原档案编号。"))
-    _require(not Household.objects.filter(number=number).exists(),
+    require(number, _("导入的在档档案必须有原档案编号。"))
+    require(not Household.objects.filter(number=number).exists(),
              _("档案编号“%(number)s”已被另一份档案使用。") % {"number": number})
-    _require(approved_on is not None and approved_on <= timezone.localdate(), _("批准日期不能晚于今天。"))
-    _require(household.filed_on is None or household.filed_on <= approved_on, _("批准日期不能早于建档日期。"))
-    _require(not category or category in Category.values, _("请选择困难类别。"))
+    require(approved_on is not None and approved_on <= timezone.localdate(), _("批准日期不能晚于今天。"))
+    require(household.filed_on is None or household.filed_on <= approved_on, _("批准日期不能早于建档日期。"))
+    require(not category or category in Category.values, _("请选择困难类别。"))
     household_save(household=household, members=members, actor=actor)
     approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(12)))
     change = _move(household, actor, Move.IMPORT, Status.APPROVED, opinion or _("纸质档案录入系统"),
@@ -219,13 +214,13 @@ def household_submit(*, household, actor, opinion=""):
     """Draft → submitted for the township's first review. The dossier must be complete and qualify."""
     household = _locked_for(Move.SUBMIT, household, actor)
     members = list(household.members.all())
-    _require(any(m.relation == Relation.HEAD for m in members), _("档案还没有户主信息，不能提交。"))
+    require(any(m.relation == Relation.HEAD for m in members), _("档案还没有户主信息，不能提交。"))
     household_recompute(household, members)
-    _require(household.dibao_standard_monthly is not None,
+    require(household.dibao_standard_monthly is not None,
              _("尚未设置%(year)s年适用于本地区的低保标准，请联系中心管理员。") % {"year": household.filed_on.year})
     if household.category == Category.ACCIDENT:
-        _require(household.accident_reason.strip(), _("选择“意外致困”时必须填写意外致困说明。"))
-    _require(household.category, _("家庭人均月收入不低于低保标准的2倍，不符合困难职工建档条件。"))
+        require(household.accident_reason.strip(), _("选择“意外致困”时必须填写意外致困说明。"))
+    require(household.category, _("家庭人均月收入不低于低保标准的2倍，不符合困难职工建档条件。"))
     return _move(household, actor, Move.SUBMIT, Status.SUBMITTED, opinion)
 
 
@@ -233,8 +228,8 @@ def household_submit(*, household, actor, opinion=""):
 def household_preliminary_pass(*, household, actor, visited_on, visitors, findings, opinion=""):
     """初审 passed by the township or system union, with the home visit it rests on."""
     household = _locked_for(Move.PRELIMINARY, household, actor)
-    _require(visitors.strip() and findings.strip(), _("初审必须有入户调查记录：走访人员和走访情况。"))
-    _require(visited_on <= timezone.localdate(), _("走访日期不能晚于今天。"))
+    require(visitors.strip() and findings.strip(), _("初审必须有入户调查记录：走访人员和走访情况。"))
+    require(visited_on <= timezone.localdate(), _("走访日期不能晚于今天。"))
     HomeVisit.objects.create(
         household=household, visited_on=visited_on, visitors=visitors, findings=findings, recorded_by=actor
     )
@@ -245,14 +240,14 @@ def household_preliminary_pass(*, household, actor, visited_on, visitors, findin
 def household_center_pass(*, household, actor, category, reason="", opinion=""):
     """The center's review: confirms the category (or overrides it, with a reason)."""
     household = _locked_for(Move.CENTER_REVIEW, household, actor)
-    _require(category in Category.values, _("请选择困难类别。"))
+    require(category in Category.values, _("请选择困难类别。"))
     household_recompute(household)
     if category != household.category:
-        _require(reason.strip(), _("改变系统认定的困难类别时必须填写理由。"))
+        require(reason.strip(), _("改变系统认定的困难类别时必须填写理由。"))
     unfinished = household.economic_checks.filter(result_on__isnull=True).exists()
-    _require(not unfinished, _("民政核对尚未返回结果，请先登记核对结果。"))
+    require(not unfinished, _("民政核对尚未返回结果，请先登记核对结果。"))
     failed = household.economic_checks.filter(passed=False).exists()
-    _require(not failed, _("民政核对未通过，不能审核通过；请退回。"))
+    require(not failed, _("民政核对未通过，不能审核通过；请退回。"))
     note = reason.strip() or _("确认系统认定类别")
     return _move(household, actor, Move.CENTER_REVIEW, Status.CENTER_PASSED, opinion, category=category,
                  category_note=note)
@@ -262,19 +257,19 @@ def household_center_pass(*, household, actor, category, reason="", opinion=""):
 def economic_check_request(*, household, actor, note=""):
     """Records a request to the civil-affairs office for a household economic check (民政核对)."""
     household = _locked_for(Move.ECONOMIC_CHECK, household, actor)
-    _require(not household.economic_checks.filter(result_on__isnull=True).exists(), _("已有一项核对尚未返回结果。"))
+    require(not household.economic_checks.filter(result_on__isnull=True).exists(), _("已有一项核对尚未返回结果。"))
     return EconomicCheck.objects.create(household=household, requested_by=actor, request_note=note)
 
 
 @transaction.atomic
 def economic_check_result(*, check, actor, passed, result, result_on=None):
     """Records the civil-affairs office's answer."""
-    _require(DOSSIER_RULES.may_make(Move.ECONOMIC_CHECK, actor), _("您的角色无权进行此操作。"))
+    DOSSIER_RULES.require_actor(Move.ECONOMIC_CHECK, actor)
     _locked(check.household, actor)
-    _require(check.result_on is None, _("该核对已登记结果。"))
-    _require(result.strip(), _("请填写核对结果。"))
+    require(check.result_on is None, _("该核对已登记结果。"))
+    require(result.strip(), _("请填写核对结果。"))
     result_on = result_on or timezone.localdate()
-    _require(check.requested_on <= result_on <= timezone.localdate(),
+    require(check.requested_on <= result_on <= timezone.localdate(),
              _("结果日期应在申请核对日期（%(date)s）与今天之间。") % {"date": check.requested_on.isoformat()})
     check.passed, check.result, check.result_on = passed, result, result_on
     check.save()
@@ -285,12 +280,11 @@ def economic_check_result(*, check, actor, passed, result, result_on=None):
 def notice_publish(*, actor, title, starts_on, ends_on, households, place=""):
     """Puts center-passed dossiers on public notice (公示) in one batch, from the day it is
     published for at least NOTICE_DAYS days."""
-    _require(DOSSIER_RULES.may_make(Move.NOTICE, actor), _("只有县援助分中心可以进行此操作。")
-             if actor.has_perm("cases.approve_household") else _("您的角色无权进行此操作。"))
-    _require(households, _("请至少选择一份待公示的档案。"))
-    _require(ends_on >= starts_on, _("公示截止日期不能早于开始日期。"))
-    _require(starts_on >= timezone.localdate(), _("公示开始日期不能早于发布当天。"))
-    _require((ends_on - starts_on).days + 1 >= settings.NOTICE_DAYS,
+    DOSSIER_RULES.require_actor(Move.NOTICE, actor)
+    require(households, _("请至少选择一份待公示的档案。"))
+    require(ends_on >= starts_on, _("公示截止日期不能早于开始日期。"))
+    require(starts_on >= timezone.localdate(), _("公示开始日期不能早于发布当天。"))
+    require((ends_on - starts_on).days + 1 >= settings.NOTICE_DAYS,
              _("公示期至少%(days)s天（含开始当天）。") % {"days": settings.NOTICE_DAYS})
     batch = NoticeBatch.objects.create(
         title=title, node=actor.node, starts_on=starts_on, ends_on=ends_on, place=place, created_by=actor
@@ -305,10 +299,10 @@ def notice_publish(*, actor, title, starts_on, ends_on, households, place=""):
 @transaction.atomic
 def objection_log(*, entry, actor, content, received_on=None):
     """Logs an objection to a dossier on notice."""
-    _require(actor.has_perm("cases.approve_household"), _("您的角色无权进行此操作。"))
+    require(actor.has_perm("cases.approve_household"), _("您的角色无权进行此操作。"))
     household = _locked(entry.household, actor)
-    _require(content.strip(), _("请填写异议内容。"))
-    _require(household.status == Status.IN_NOTICE, _("该档案已不在公示中。"))
+    require(content.strip(), _("请填写异议内容。"))
+    require(household.status == Status.IN_NOTICE, _("该档案已不在公示中。"))
     return Objection.objects.create(
         entry=entry, content=content, logged_by=actor, received_on=received_on or timezone.localdate()
     )
@@ -317,11 +311,10 @@ def objection_log(*, entry, actor, content, received_on=None):
 @transaction.atomic
 def objection_resolve(*, objection, actor, upheld, resolution):
     """Resolves an objection; an upheld one returns the dossier to draft with the finding."""
-    _require(DOSSIER_RULES.may_make(Move.NOTICE, actor), _("您的角色无权进行此操作。")
-             if not actor.has_perm("cases.approve_household") else _("只有县援助分中心可以进行此操作。"))
+    DOSSIER_RULES.require_actor(Move.NOTICE, actor)
     _locked(objection.entry.household, actor)
-    _require(not objection.is_resolved, _("该异议已处理。"))
-    _require(resolution.strip(), _("请填写核查处理意见。"))
+    require(not objection.is_resolved, _("该异议已处理。"))
+    require(resolution.strip(), _("请填写核查处理意见。"))
     objection.upheld, objection.resolution = upheld, resolution
     objection.resolved_by, objection.resolved_at = actor, timezone.now()
     objection.save()
@@ -345,13 +338,13 @@ def household_approve(*, household, actor, opinion=""):
     file and gets its number."""
     household = _locked_for(Move.APPROVE, household, actor)
     entry = household.notice_entries.select_related("batch").order_by("-batch__starts_on", "-pk").first()
-    _require(entry is not None, _("档案未经公示，不能审批。"))
-    _require(entry.batch.has_ended(),
+    require(entry is not None, _("档案未经公示，不能审批。"))
+    require(entry.batch.has_ended(),
              _("公示期至%(date)s止，公示期满后才能审批。") % {"date": entry.batch.ends_on.isoformat()})
-    _require(entry.batch.has_run(),
+    require(entry.batch.has_run(),
              _("公示自%(first)s起实际只张贴了不足%(days)s天，不能据此审批；请重新公示。")
              % {"first": entry.batch.first_day_shown.isoformat(), "days": settings.NOTICE_DAYS})
-    _require(not entry.objections.filter(resolved_at__isnull=True).exists(), _("公示期间的异议尚未处理完毕。"))
+    require(not entry.objections.filter(resolved_at__isnull=True).exists(), _("公示期间的异议尚未处理完毕。"))
     now = timezone.now()
     number = household.number or _next_number(timezone.localdate().year)
     return _move(household, actor, Move.APPROVE, Status.APPROVED, opinion, number=number, approved_at=now)
@@ -378,7 +371,7 @@ def notice_approve(*, batch, actor):
 def household_return(*, household, actor, reason):
     """Returns a dossier under review to draft, with the reason, for the clerk to correct."""
     household = _locked_for(Move.RETURN, household, actor)
-    _require(reason.strip(), _("退回时必须填写退回理由。"))
+    require(reason.strip(), _("退回时必须填写退回理由。"))
     return _move(household, actor, Move.RETURN, Status.DRAFT, reason)
 
 
@@ -396,7 +389,7 @@ def _set_members_active(household, active):
 def household_exit(*, household, actor, reason, opinion=""):
     """An on-file household leaves (解困脱困, 退休, 调离, 死亡, 不符合条件)."""
     household = _locked_for(Move.EXIT, household, actor)
-    _require(reason in ExitReason.values, _("请选择退出原因。"))
+    require(reason in ExitReason.values, _("请选择退出原因。"))
     change = _move(household, actor, Move.EXIT, Status.EXITED, opinion, exit_reason=reason, exited_at=timezone.now())
     _set_members_active(household, False)
     return change
@@ -406,17 +399,17 @@ def household_exit(*, household, actor, reason, opinion=""):
 def household_annual_review(*, household, actor, year, outcome, category="", exit_reason="", opinion=""):
     """The yearly review of an on-file household: confirm, change category (with a reason) or exit."""
     household = _locked_for(Move.ANNUAL_REVIEW, household, actor)
-    _require(outcome in AnnualReviewOutcome.values, _("请选择复核结论。"))
+    require(outcome in AnnualReviewOutcome.values, _("请选择复核结论。"))
     approved_year = timezone.localdate(household.approved_at).year if household.approved_at else FIRST_YEAR
-    _require(approved_year <= year <= timezone.localdate().year,
+    require(approved_year <= year <= timezone.localdate().year,
              _("复核年度应在批准建档的%(first)s年与今年之间。") % {"first": approved_year})
-    _require(not household.annual_reviews.filter(year=year).exists(),
+    require(not household.annual_reviews.filter(year=year).exists(),
              _("%(year)s年度已复核过该档案。") % {"year": year})
     if outcome == AnnualReviewOutcome.CHANGE:
-        _require(category in Category.values and category != household.category, _("请选择新的困难类别。"))
-        _require(opinion.strip(), _("调整困难类别时必须填写理由。"))
+        require(category in Category.values and category != household.category, _("请选择新的困难类别。"))
+        require(opinion.strip(), _("调整困难类别时必须填写理由。"))
     if outcome == AnnualReviewOutcome.EXIT:
-        _require(exit_reason in ExitReason.values, _("请选择退出原因。"))
+        require(exit_reason in ExitReason.values, _("请选择退出原因。"))
     review = AnnualReview.objects.create(
         household=household, year=year, outcome=outcome, reviewer=actor, opinion=opinion,
         category=category if outcome == AnnualReviewOutcome.CHANGE else household.category,
@@ -435,7 +428,7 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
 def household_reopen(*, household, actor, reason):
     """返困: an exited household that falls back is reopened (the same dossier, back to draft)."""
     household = _locked_for(Move.REOPEN, household, actor)
-    _require(reason.strip(), _("请填写返困情况说明。"))
+    require(reason.strip(), _("请填写返困情况说明。"))
     _set_members_active(household, True)
     return _move(household, actor, Move.REOPEN, Status.DRAFT, reason, exit_reason="", exited_at=None)
 

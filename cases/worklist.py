@@ -11,7 +11,6 @@ from .models import Household, Move, Status, StatusChange
 from .rules import DOSSIER_RULES
 
 # the action services.household_return writes (an upheld objection returns through it too)
-RETURN_ACTION = Move.RETURN
 # rows of each group on the worklist page; the group's own page shows all of them, a page at a time
 FIRST_ROWS = 20
 GROUP_PAGE_SIZE = 50
@@ -56,7 +55,7 @@ def with_waiting(queryset):
         last_step_actor=Subquery(latest.annotate(
             who=Coalesce(NullIf("actor__name", Value("")), "actor__username")).values("who")[:1]),
         returned=Case(
-            When(status=Status.DRAFT, last_step_action=RETURN_ACTION, then=Value(True)),
+            When(status=Status.DRAFT, last_step_action=Move.RETURN, then=Value(True)),
             default=Value(False), output_field=BooleanField(),
         ),
     )
@@ -108,6 +107,6 @@ def returned_step(household):
         return None
     changes = list(household.status_changes.all())
     last = max(changes, key=lambda change: (change.at, change.pk)) if changes else None
-    if last is not None and last.action == RETURN_ACTION and last.to_status == Status.DRAFT:
+    if last is not None and last.action == Move.RETURN and last.to_status == Status.DRAFT:
         return last
     return None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Household, Status
 from cases.money import fen_of, yuan
-from cases.rules import WorkflowError
+from cases.rules import WorkflowError, require
 from network.scoping import node_in_scope
 
 from .models import (
@@ -45,13 +45,8 @@ MAX_AMOUNT = Decimal("10000000.00")
 MAX_AID = Decimal("100000.00")
 
 
-def _require(condition, message):
-    if not condition:
-        raise WorkflowError(message)
-
-
 def _require_perm(actor, perm):
-    _require(actor.has_perm(perm), _("您的角色无权进行此操作。"))
+    require(actor.has_perm(perm), _("您的角色无权进行此操作。"))
 
 
 def amount_in_fen(value, *, limit=MAX_AMOUNT, allow_zero=False):
@@ -60,9 +55,9 @@ def amount_in_fen(value, *, limit=MAX_AMOUNT, allow_zero=False):
         amount = Decimal(str(value))
     except (InvalidOperation, TypeError, ValueError):
         raise WorkflowError(_("请填写金额（元）。")) from None
-    _require(amount == amount.quantize(Decimal("0.01")), _("金额最多精确到分（两位小数）。"))
-    _require(amount > 0 or (allow_zero and amount == 0), _("金额必须大于0元。"))
-    _require(amount <= limit, _("金额不能超过%(limit)s元，请核对。") % {"limit": limit})
+    require(amount == amount.quantize(Decimal("0.01")), _("金额最多精确到分（两位小数）。"))
+    require(amount > 0 or (allow_zero and amount == 0), _("金额必须大于0元。"))
+    require(amount <= limit, _("金额不能超过%(limit)s元，请核对。") % {"limit": limit})
     return fen_of(amount)
 
 
@@ -99,8 +94,8 @@ def _entry(fund, kind, amount_fen, balance_after_fen, actor, **fields):
 
 
 def _past_date(value, message):
-    _require(value is not None and value <= timezone.localdate(), message)
-    _require(value.year >= 2000, message)
+    require(value is not None and value <= timezone.localdate(), message)
+    require(value.year >= 2000, message)
 
 
 @transaction.atomic
@@ -109,8 +104,8 @@ def fund_receive(*, fund, actor, amount, kind=EntryKind.RECEIPT, document_number
     """Money comes in: a grant (拨入) or a donation (捐赠), with its document number."""
     _require_perm(actor, "outreach.add_ledgerentry")
     fund = _in_scope(Fund, fund, actor)
-    _require(kind in (EntryKind.RECEIPT, EntryKind.DONATION), _("收入只能是拨入或捐赠。"))
-    _require(document_number.strip() or kind == EntryKind.DONATION, _("拨入资金必须填写文件或凭证号。"))
+    require(kind in (EntryKind.RECEIPT, EntryKind.DONATION), _("收入只能是拨入或捐赠。"))
+    require(document_number.strip() or kind == EntryKind.DONATION, _("拨入资金必须填写文件或凭证号。"))
     occurred_on = occurred_on or timezone.localdate()
     _past_date(occurred_on, _("到账日期不能晚于今天。"))
     amount_fen = amount_in_fen(amount)
@@ -124,8 +119,8 @@ def fund_allocate(*, source, target, actor, amount, document_number="", occurred
     """The center moves money to a township's fund: two entries that sum to zero, in one transaction."""
     _require_perm(actor, "outreach.add_ledgerentry")
     source, target = _in_scope(Fund, source, actor), _in_scope(Fund, target, actor)
-    _require(source.pk != target.pk, _("调出和调入不能是同一笔资金。"))
-    _require(source.node.level == 1 and target.node.level == 2,
+    require(source.pk != target.pk, _("调出和调入不能是同一笔资金。"))
+    require(source.node.level == 1 and target.node.level == 2,
              _("调拨只能由县援助分中心的资金调入乡镇（系统）工会的资金。"))
     occurred_on = occurred_on or timezone.localdate()
     _past_date(occurred_on, _("调拨日期不能晚于今天。"))
@@ -145,7 +140,7 @@ def yearly_cap_fen(household, program):
         return None
     if cap.rule == CapRule.FIXED:
         return cap.amount_fen
-    _require(household.dibao_standard_monthly is not None,
+    require(household.dibao_standard_monthly is not None,
              _("该户没有适用的低保标准，无法核定帮扶上限。"))
     return fen_of(household.dibao_standard_monthly * 12 * household.household_size)
 
@@ -159,7 +154,7 @@ def _check_cap(household, program, year, adding_fen, excluding=None):
     if excluding is not None:
         given = given.exclude(pk=excluding.pk)
     so_far = given.aggregate(total=Coalesce(Sum(F("cash_fen") + F("goods_value_fen")), 0))["total"]
-    _require(so_far + adding_fen <= cap, _(
+    require(so_far + adding_fen <= cap, _(
         "超过该户本年度该项目的帮扶上限：上限%(cap)s元，已计划或发放%(so_far)s元，本次%(adding)s元。"
     ) % {"cap": yuan(cap), "so_far": yuan(so_far), "adding": yuan(adding_fen)})
 
@@ -171,20 +166,20 @@ def aid_plan(*, household, program, actor, given_on, cash=0, fund=None, goods=""
     household's yearly cap for the program is checked under a lock on its dossier."""
     _require_perm(actor, "outreach.add_aidrecord")
     household = _in_scope(Household, household, actor, lock=True)
-    _require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能接受帮扶（先建档后帮扶）。"))
+    require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能接受帮扶（先建档后帮扶）。"))
     cash_fen = amount_in_fen(cash, limit=MAX_AID, allow_zero=True)
     goods_value_fen = amount_in_fen(goods_value, limit=MAX_AID, allow_zero=True)
-    _require(cash_fen or goods_value_fen or goods.strip(), _("请填写发放的现金或物品。"))
-    _require(not cash_fen or fund is not None, _("发放现金必须选择资金。"))
+    require(cash_fen or goods_value_fen or goods.strip(), _("请填写发放的现金或物品。"))
+    require(not cash_fen or fund is not None, _("发放现金必须选择资金。"))
     # money flows down the network: a fund or campaign of the household's node or above it
     if fund is not None:
-        _require(household.node.is_within(fund.node), _("该资金不属于该户所在节点或其上级，不能用于该户。"))
+        require(household.node.is_within(fund.node), _("该资金不属于该户所在节点或其上级，不能用于该户。"))
     _past_date(given_on, _("发放日期不能晚于今天。"))
     if campaign is not None:
-        _require(household.node.is_within(campaign.node), _("该户不在本次活动的范围内。"))
-        _require(given_on >= campaign.starts_on, _("发放日期不能早于活动开始日期（%(date)s）。")
+        require(household.node.is_within(campaign.node), _("该户不在本次活动的范围内。"))
+        require(given_on >= campaign.starts_on, _("发放日期不能早于活动开始日期（%(date)s）。")
                  % {"date": campaign.starts_on.isoformat()})
-    _require(beneficiary is None or beneficiary.household_id == household.pk, _("受助成员不是该户的家庭成员。"))
+    require(beneficiary is None or beneficiary.household_id == household.pk, _("受助成员不是该户的家庭成员。"))
     _check_cap(household, program, given_on.year, cash_fen + goods_value_fen)
     try:
         with transaction.atomic():
@@ -207,9 +202,9 @@ def aid_pay(*, aid, actor):
     aid = _in_scope(AidRecord, aid, actor)
     household = _in_scope(Household, aid.household, actor, lock=True)
     aid = AidRecord.objects.select_for_update(of=("self",)).get(pk=aid.pk)
-    _require(aid.state == AidState.PLANNED, _("该帮扶记录当前为“%(state)s”，不能确认发放。")
+    require(aid.state == AidState.PLANNED, _("该帮扶记录当前为“%(state)s”，不能确认发放。")
              % {"state": aid.get_state_display()})
-    _require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能接受帮扶（先建档后帮扶）。"))
+    require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能接受帮扶（先建档后帮扶）。"))
     _check_cap(household, aid.program, aid.given_on.year, aid.cash_fen + aid.goods_value_fen, excluding=aid)
     if aid.cash_fen:
         balance = _debit(aid.fund, aid.cash_fen)
@@ -231,10 +226,10 @@ def aid_reverse(*, aid, actor, reason):
     aid = _in_scope(AidRecord, aid, actor)
     household = _in_scope(Household, aid.household, actor, lock=True)
     aid = AidRecord.objects.select_for_update(of=("self",)).get(pk=aid.pk)
-    _require(aid.state == AidState.PAID, _("只有已发放的记录才能冲销（当前为“%(state)s”）。")
+    require(aid.state == AidState.PAID, _("只有已发放的记录才能冲销（当前为“%(state)s”）。")
              % {"state": aid.get_state_display()})
-    _require(actor.pk != aid.paid_by_id, _("冲销须由确认发放以外的另一人办理。"))
-    _require(reason.strip(), _("请填写冲销原因。"))
+    require(actor.pk != aid.paid_by_id, _("冲销须由确认发放以外的另一人办理。"))
+    require(reason.strip(), _("请填写冲销原因。"))
     if aid.cash_fen:
         balance = _credit(aid.fund, aid.cash_fen)
         _entry(aid.fund, EntryKind.REVERSAL, aid.cash_fen, balance, actor, aid=aid, counterparty=str(household),
@@ -293,7 +288,7 @@ def _campaign_in_scope(campaign, actor, *, lock=False, own=False):
 
 
 def _require_draft(campaign):
-    _require(campaign.state == CampaignState.DRAFT,
+    require(campaign.state == CampaignState.DRAFT,
              _("名单已确认，不能再修改（当前为“%(state)s”）。") % {"state": campaign.get_state_display()})
 
 
@@ -311,22 +306,22 @@ def campaign_create(*, actor, node, year, occasion, name, fund, budget, starts_o
     """A holiday campaign of ``node`` paid from ``fund``. ``standards`` maps a category to
     (cash, goods, goods_value): what a household of that category receives."""
     _require_perm(actor, "outreach.add_campaign")
-    _require(node_in_scope(actor, node), _("该单位不在您的管辖范围内。"))
+    require(node_in_scope(actor, node), _("该单位不在您的管辖范围内。"))
     fund = _in_scope(Fund, fund, actor)
-    _require(node.is_within(fund.node), _("该资金不属于活动单位或其上级，不能用于本次活动。"))
-    _require(occasion in Occasion.values, _("请选择节日。"))
-    _require(name.strip(), _("请填写活动名称。"))
-    _require(2000 <= int(year) <= timezone.localdate().year + 1, _("年度不正确。"))
-    _require(starts_on is not None and ends_on is not None, _("请填写活动的开始和结束日期。"))
-    _require(ends_on >= starts_on, _("结束日期不能早于开始日期。"))
+    require(node.is_within(fund.node), _("该资金不属于活动单位或其上级，不能用于本次活动。"))
+    require(occasion in Occasion.values, _("请选择节日。"))
+    require(name.strip(), _("请填写活动名称。"))
+    require(2000 <= int(year) <= timezone.localdate().year + 1, _("年度不正确。"))
+    require(starts_on is not None and ends_on is not None, _("请填写活动的开始和结束日期。"))
+    require(ends_on >= starts_on, _("结束日期不能早于开始日期。"))
     budget_fen = amount_in_fen(budget)
-    _require(standards, _("请至少为一个困难类别填写慰问标准。"))
+    require(standards, _("请至少为一个困难类别填写慰问标准。"))
     campaign = Campaign.objects.create(node=node, year=year, occasion=occasion, name=name.strip(), fund=fund,
                                        budget_fen=budget_fen, starts_on=starts_on, ends_on=ends_on, created_by=actor)
     for category, (cash, goods, goods_value) in standards.items():
         cash_fen = amount_in_fen(cash, limit=MAX_AID, allow_zero=True)
         goods_value_fen = amount_in_fen(goods_value, limit=MAX_AID, allow_zero=True)
-        _require(cash_fen or goods_value_fen or goods.strip(), _("慰问标准须有现金或物品。"))
+        require(cash_fen or goods_value_fen or goods.strip(), _("慰问标准须有现金或物品。"))
         CampaignStandard.objects.create(campaign=campaign, category=category, cash_fen=cash_fen, goods=goods.strip(),
                                         goods_value_fen=goods_value_fen)
     return campaign
@@ -358,7 +353,7 @@ def campaign_draw(*, campaign, actor, categories=(), node=None, not_aided_since=
     campaign = _campaign_in_scope(campaign, actor, lock=True)
     _require_draft(campaign)
     if node is not None:
-        _require(node.is_within(campaign.node) and (actor.is_superuser or node.is_within(actor.node)),
+        require(node.is_within(campaign.node) and (actor.is_superuser or node.is_within(actor.node)),
                  _("该单位不在本次活动的范围内。"))
     standards = {standard.category: standard for standard in campaign.standards.all()}
     households = list(campaign_candidates(campaign=campaign, actor=actor, categories=categories, node=node,
@@ -381,10 +376,10 @@ def recipient_add(*, campaign, household, actor):
     campaign = _campaign_in_scope(campaign, actor, lock=True)
     _require_draft(campaign)
     household = _in_scope(Household, household, actor)
-    _require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能列入慰问名单（先建档后帮扶）。"))
-    _require(household.node.is_within(campaign.node), _("该户不在本次活动的范围内。"))
+    require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能列入慰问名单（先建档后帮扶）。"))
+    require(household.node.is_within(campaign.node), _("该户不在本次活动的范围内。"))
     standard = campaign.standards.filter(category=household.category).first()
-    _require(standard is not None, _("本次活动没有“%(category)s”的慰问标准。") % {
+    require(standard is not None, _("本次活动没有“%(category)s”的慰问标准。") % {
         "category": household.get_category_display()})
     entry, created = CampaignHousehold.objects.get_or_create(
         campaign=campaign, household=household,
@@ -392,7 +387,7 @@ def recipient_add(*, campaign, household, actor):
                   "visitor_id": _live_pairing_cadres([household.pk]).get(household.pk), "added_by": actor},
     )
     if not created:
-        _require(entry.is_removed, _("该户已在慰问名单上。"))
+        require(entry.is_removed, _("该户已在慰问名单上。"))
         entry.removed_reason, entry.added_by, entry.added_at = "", actor, timezone.now()
         entry.save(update_fields=["removed_reason", "added_by", "added_at"])
     return entry
@@ -404,11 +399,11 @@ def recipient_remove(*, recipient, actor, reason):
     _require_perm(actor, "outreach.change_campaign")
     recipient = _in_scope(CampaignHousehold, recipient, actor, lock=True)
     _require_draft(_campaign_in_scope(recipient.campaign, actor))
-    _require(not recipient.is_removed, _("该户已移出名单。"))
+    require(not recipient.is_removed, _("该户已移出名单。"))
     reason = (reason or "").strip()
-    _require(reason, _("请填写移出原因。"))
+    require(reason, _("请填写移出原因。"))
     limit = CampaignHousehold._meta.get_field("removed_reason").max_length
-    _require(len(reason) <= limit, _("移出原因最多%(limit)s字。") % {"limit": limit})
+    require(len(reason) <= limit, _("移出原因最多%(limit)s字。") % {"limit": limit})
     recipient.removed_reason = reason
     recipient.save(update_fields=["removed_reason"])
     return recipient
@@ -438,10 +433,10 @@ def campaign_confirm(*, campaign, actor):
     _require_perm(actor, "outreach.change_campaign")
     campaign = _campaign_in_scope(campaign, actor, lock=True, own=True)
     _require_draft(campaign)
-    _require(campaign_list_totals(campaign)["households"], _("慰问名单是空的，不能确认。"))
+    require(campaign_list_totals(campaign)["households"], _("慰问名单是空的，不能确认。"))
     over_budget, short = campaign_shortfall(campaign)
-    _require(not over_budget, _("超出活动预算：还差 %(amount)s 元。") % {"amount": yuan(over_budget)})
-    _require(not short, _("资金余额不足：还差 %(amount)s 元。") % {"amount": yuan(short)})
+    require(not over_budget, _("超出活动预算：还差 %(amount)s 元。") % {"amount": yuan(over_budget)})
+    require(not short, _("资金余额不足：还差 %(amount)s 元。") % {"amount": yuan(short)})
     campaign.state = CampaignState.CONFIRMED
     campaign.save(update_fields=["state"])
     return campaign
@@ -455,9 +450,9 @@ def delivery_record(*, recipient, actor, given_on, cash, goods="", goods_value=0
     when the actor may confirm payments. A sheet not signed says so in the record's note."""
     recipient = _in_scope(CampaignHousehold, recipient, actor)
     campaign = _campaign_in_scope(recipient.campaign, actor)
-    _require(campaign.state == CampaignState.CONFIRMED, _("名单确认后才能登记发放。"))
-    _require(not recipient.is_removed, _("该户已移出慰问名单。"))
-    _require(given_on is not None, _("请填写发放日期。"))
+    require(campaign.state == CampaignState.CONFIRMED, _("名单确认后才能登记发放。"))
+    require(not recipient.is_removed, _("该户已移出慰问名单。"))
+    require(given_on is not None, _("请填写发放日期。"))
     if not signed:
         note = " ".join(part for part in (_("未签收"), note.strip()) if part)
     aid = aid_plan(household=recipient.household, program=Program.HOLIDAY, actor=actor, given_on=given_on, cash=cash,
@@ -503,9 +498,9 @@ def cadre_save(*, cadre, actor):
     _require_perm(actor, "outreach.change_cadre" if cadre.pk else "outreach.add_cadre")
     if cadre.pk:
         _in_scope(Cadre, cadre, actor, lock=True)
-    _require(cadre.node_id is not None and node_in_scope(actor, cadre.node), _("该干部所属节点不在您的管辖范围内。"))
+    require(cadre.node_id is not None and node_in_scope(actor, cadre.node), _("该干部所属节点不在您的管辖范围内。"))
     cadre.name, cadre.post, cadre.unit = cadre.name.strip(), cadre.post.strip(), cadre.unit.strip()
-    _require(cadre.name and cadre.post and cadre.unit, _("请填写干部的姓名、职务和工作单位。"))
+    require(cadre.name and cadre.post and cadre.unit, _("请填写干部的姓名、职务和工作单位。"))
     cadre._history_user = actor
     cadre.save()
     return cadre
@@ -519,12 +514,12 @@ def pairing_start(*, cadre, household, actor, starts_on):
     _require_perm(actor, "outreach.add_pairing")
     cadre = _in_scope(Cadre, cadre, actor)
     household = _in_scope(Household, household, actor, lock=True)
-    _require(cadre.is_active, _("该干部已不在职，不能新建结对。"))
-    _require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能结对帮扶（先建档后帮扶）。"))
-    _require(household.node.is_within(cadre.node), _("该户不在该干部所属节点的范围内。"))
+    require(cadre.is_active, _("该干部已不在职，不能新建结对。"))
+    require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能结对帮扶（先建档后帮扶）。"))
+    require(household.node.is_within(cadre.node), _("该户不在该干部所属节点的范围内。"))
     _past_date(starts_on, _("结对日期不能晚于今天。"))
     live = Pairing.objects.filter(household=household, ends_on__isnull=True).select_related("cadre").first()
-    _require(live is None, _("该户已与%(cadre)s结对（%(date)s起），请先结束原结对。")
+    require(live is None, _("该户已与%(cadre)s结对（%(date)s起），请先结束原结对。")
              % {"cadre": live and live.cadre.name, "date": live and live.starts_on.isoformat()})
     pairing = Pairing(cadre=cadre, household=household, starts_on=starts_on, created_by=actor)
     pairing._history_user = actor
@@ -537,11 +532,11 @@ def pairing_end(*, pairing, actor, ends_on, reason):
     """Ends a live pairing on a date no earlier than its start, with the reason."""
     _require_perm(actor, "outreach.change_pairing")
     pairing = _in_scope(Pairing, pairing, actor, lock=True)
-    _require(pairing.is_live, _("该结对已于%(date)s结束。") % {"date": pairing.ends_on and pairing.ends_on.isoformat()})
+    require(pairing.is_live, _("该结对已于%(date)s结束。") % {"date": pairing.ends_on and pairing.ends_on.isoformat()})
     _past_date(ends_on, _("结束日期不能晚于今天。"))
-    _require(ends_on >= pairing.starts_on, _("结束日期不能早于结对日期（%(date)s）。")
+    require(ends_on >= pairing.starts_on, _("结束日期不能早于结对日期（%(date)s）。")
              % {"date": pairing.starts_on.isoformat()})
-    _require(reason.strip(), _("请填写结束结对的原因。"))
+    require(reason.strip(), _("请填写结束结对的原因。"))
     pairing.ends_on, pairing.end_reason = ends_on, reason.strip()
     pairing._history_user = actor
     pairing.save(update_fields=["ends_on", "end_reason"])
@@ -558,11 +553,11 @@ def pairing_visit_log(*, pairing, actor, visited_on, activity, cash=0, fund=None
     pairing = _in_scope(Pairing, pairing, actor)
     pairing = Pairing.objects.select_related("cadre", "household").get(pk=pairing.pk)
     _past_date(visited_on, _("走访日期不能晚于今天。"))
-    _require(visited_on >= pairing.starts_on, _("走访日期不能早于结对日期（%(date)s）。")
+    require(visited_on >= pairing.starts_on, _("走访日期不能早于结对日期（%(date)s）。")
              % {"date": pairing.starts_on.isoformat()})
-    _require(pairing.ends_on is None or visited_on <= pairing.ends_on, _("走访日期不能晚于结对结束日期（%(date)s）。")
+    require(pairing.ends_on is None or visited_on <= pairing.ends_on, _("走访日期不能晚于结对结束日期（%(date)s）。")
              % {"date": pairing.ends_on and pairing.ends_on.isoformat()})
-    _require(activity.strip(), _("请填写本次走访的帮扶内容。"))
+    require(activity.strip(), _("请填写本次走访的帮扶内容。"))
     gives = (amount_in_fen(cash, limit=MAX_AID, allow_zero=True) or goods.strip()
              or amount_in_fen(goods_value, limit=MAX_AID, allow_zero=True))
     aid = None
@@ -593,12 +588,12 @@ def signed_sheet_upload(*, campaign, node, actor, upload):
     checked by its content, at most 10 MB)."""
     _require_perm(actor, "outreach.add_aidrecord")
     campaign = _campaign_in_scope(campaign, actor)
-    _require(node_in_scope(actor, node) and node.is_within(campaign.node), _("该单位不在本次活动的范围内。"))
-    _require(campaign.state != CampaignState.DRAFT, _("名单确认后才能上传签收表。"))
-    _require(upload is not None and upload.size, _("请选择签收表扫描件。"))
-    _require(upload.size <= SIGNED_SHEET_MAX_BYTES, _("扫描件不能超过10 MB。"))
+    require(node_in_scope(actor, node) and node.is_within(campaign.node), _("该单位不在本次活动的范围内。"))
+    require(campaign.state != CampaignState.DRAFT, _("名单确认后才能上传签收表。"))
+    require(upload is not None and upload.size, _("请选择签收表扫描件。"))
+    require(upload.size <= SIGNED_SHEET_MAX_BYTES, _("扫描件不能超过10 MB。"))
     extension = signed_sheet_kind(upload)
-    _require(extension is not None, _("扫描件只能是PDF或图片（JPG、PNG）文件。"))
+    require(extension is not None, _("扫描件只能是PDF或图片（JPG、PNG）文件。"))
     sheet = SignedSheet(campaign=campaign, node=node, extension=extension, size=upload.size, uploaded_by=actor)
     sheet.file.save(f"sheet.{extension}", upload, save=False)
     sheet.save()
