@@ -9,7 +9,7 @@ from cases.models import Category, Household
 from cases.money import YuanField, yuan
 from network.models import Node
 
-from .models import Fund, Occasion
+from .models import Fund, Occasion, ReturnVisit
 
 
 def _scoped_nodes(user):
@@ -127,3 +127,21 @@ def delivery_initial(recipients, today=None):
     today = today or timezone.localdate()
     return [{"recipient": entry.pk, "record": False, "given_on": today, "cash": yuan(entry.cash_fen), "goods": entry.goods,
              "signed": True} for entry in recipients]
+
+
+class ReturnVisitForm(forms.ModelForm):
+    """A return visit (回访) to a household after aid; the campaign (if any) comes from the page."""
+
+    class Meta:
+        model = ReturnVisit
+        fields = ["visited_on", "visitor", "method", "findings"]
+        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "findings": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"findings": _("慰问物资和资金是否收到、家庭近况、还需哪些帮助。")}
+
+    def clean_visited_on(self):
+        value = self.cleaned_data["visited_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("回访日期不能晚于今天。"))
+        return value
+

@@ -22,6 +22,10 @@ _REFUSAL_FIELDS = [
     ("调拨只能", "target"),
     ("同一笔", "target"),
     ("冲销原因", "reason"),
+    ("回访日期", "visited_on"),
+    ("回访人", "visitor"),
+    ("回访方式", "method"),
+    ("回访情况", "findings"),
 ]
 
 

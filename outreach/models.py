@@ -154,6 +154,9 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.PROTECT,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("结束人"), on_delete=models.PROTECT,
+                                  related_name="+", null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = ScopedManager()
@@ -166,6 +169,10 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(budget_fen__gt=0), name="outreach_campaign_budget_positive"),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="outreach_campaign_ends_after_start"),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | Q(closed_by__isnull=False, closed_at__isnull=False),
+                name="outreach_campaign_closed_says_by_whom",
+            ),
         ]
 
     def __str__(self):
@@ -414,6 +421,8 @@ class AidRecord(models.Model):
     given_on = models.DateField(_("发放日期"))
     given_by = models.CharField(_("发放人"), max_length=60, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # the household signed (or thumb-printed) for it: on the sign-off sheet, or a receipt
+    signed = models.BooleanField(_("已签收"), default=False)
     state = models.CharField(_("状态"), max_length=10, choices=AidState.choices, default=AidState.PLANNED,
                              editable=False)
     # the household as it was when the aid was confirmed

@@ -17,10 +17,15 @@ PAIRING_VIEW = {"view_cadre", "view_pairing", "view_pairingvisit"}
 PAIRING_VISIT = {"add_pairingvisit"}
 PAIRING_MANAGE = {"add_cadre", "change_cadre", "add_pairing", "change_pairing"}
 
+# return visits (回访) after aid: everyone reads; those who record aid log them
+RETURN_VIEW = {"view_returnvisit"}
+RETURN_LOG = {"add_returnvisit"}
+
 ROLE_PERMISSIONS = {
-    Role.DATA_ENTRY: VIEW | RECORD_AID | PAIRING_VIEW | PAIRING_VISIT,
-    Role.REVIEWER: VIEW | RECORD_AID | PAIRING_VIEW | PAIRING_VISIT,
-    Role.CENTER_ADMIN: VIEW | RECORD_AID | SET_UP | PAIRING_VIEW | PAIRING_VISIT | PAIRING_MANAGE,
-    Role.FINANCE: VIEW | KEEP_FUNDS | PAIRING_VIEW,
-    Role.LEADER: VIEW | PAIRING_VIEW,
+    Role.DATA_ENTRY: VIEW | RECORD_AID | PAIRING_VIEW | PAIRING_VISIT | RETURN_VIEW | RETURN_LOG,
+    Role.REVIEWER: VIEW | RECORD_AID | PAIRING_VIEW | PAIRING_VISIT | RETURN_VIEW | RETURN_LOG,
+    Role.CENTER_ADMIN: VIEW | RECORD_AID | SET_UP | PAIRING_VIEW | PAIRING_VISIT | PAIRING_MANAGE | RETURN_VIEW
+    | RETURN_LOG,
+    Role.FINANCE: VIEW | KEEP_FUNDS | PAIRING_VIEW | RETURN_VIEW,
+    Role.LEADER: VIEW | PAIRING_VIEW | RETURN_VIEW,
 }

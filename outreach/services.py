@@ -37,6 +37,7 @@ from .models import (
     PairingVisit,
     Program,
     ProgramCap,
+    ReturnVisit,
     SignedSheet,
 )
 
@@ -161,7 +162,7 @@ def _check_cap(household, program, year, adding_fen, excluding=None):
 
 @transaction.atomic
 def aid_plan(*, household, program, actor, given_on, cash=0, fund=None, goods="", goods_quantity=0, goods_value=0,
-             beneficiary=None, campaign=None, given_by="", note=""):
+             beneficiary=None, campaign=None, given_by="", note="", signed=False):
     """Records aid to an on-file household (planned: the fund keeper confirms it as paid). The
     household's yearly cap for the program is checked under a lock on its dossier."""
     _require_perm(actor, "outreach.add_aidrecord")
@@ -186,7 +187,8 @@ def aid_plan(*, household, program, actor, given_on, cash=0, fund=None, goods=""
             return AidRecord.objects.create(
                 program=program, campaign=campaign, household=household, beneficiary=beneficiary, node=household.node,
                 fund=fund, cash_fen=cash_fen, goods=goods.strip(), goods_quantity=goods_quantity,
-                goods_value_fen=goods_value_fen, given_on=given_on, given_by=given_by, note=note, recorded_by=actor,
+                goods_value_fen=goods_value_fen, given_on=given_on, given_by=given_by, note=note, signed=signed,
+                recorded_by=actor,
             )
     except IntegrityError as error:
         if "once_per_campaign" in str(error) or "campaign_id" in str(error):
@@ -221,19 +223,20 @@ def aid_pay(*, aid, actor):
 @transaction.atomic
 def aid_reverse(*, aid, actor, reason):
     """Reverses a paid record, with its reason, by a second person: the fund gets exactly the cash
-    back (a reversing entry), the record is marked reversed, never edited."""
+    back (a reversing entry), the record is marked reversed, never edited. A record still planned
+    (no money moved) is voided (作废) the same way, with its reason and no ledger entry."""
     _require_perm(actor, "outreach.pay_aidrecord")
     aid = _in_scope(AidRecord, aid, actor)
     household = _in_scope(Household, aid.household, actor, lock=True)
     aid = AidRecord.objects.select_for_update(of=("self",)).get(pk=aid.pk)
-    require(aid.state == AidState.PAID, _("只有已发放的记录才能冲销（当前为“%(state)s”）。")
-             % {"state": aid.get_state_display()})
+    require(aid.state != AidState.REVERSED, _("该记录已冲销或作废，不能再次冲销。"))
     require(actor.pk != aid.paid_by_id, _("冲销须由确认发放以外的另一人办理。"))
-    require(reason.strip(), _("请填写冲销原因。"))
-    if aid.cash_fen:
+    reason = (reason or "").strip()
+    require(reason, _("请填写冲销原因。"))
+    if aid.state == AidState.PAID and aid.cash_fen:
         balance = _credit(aid.fund, aid.cash_fen)
         _entry(aid.fund, EntryKind.REVERSAL, aid.cash_fen, balance, actor, aid=aid, counterparty=str(household),
-               note=_("冲销：%(reason)s") % {"reason": reason.strip()})
+               note=_("冲销：%(reason)s") % {"reason": reason})
     aid.state, aid.reversed_by, aid.reversed_at, aid.reversal_reason = AidState.REVERSED, actor, timezone.now(), reason
     aid.save(update_fields=["state", "reversed_by", "reversed_at", "reversal_reason"])
     last = AidRecord.objects.filter(household=household, state=AidState.PAID).aggregate(last=Max("paid_at"))["last"]
@@ -447,21 +450,42 @@ def delivery_record(*, recipient, actor, given_on, cash, goods="", goods_value=0
                     note=""):
     """Records one household's delivery in a confirmed campaign: an aid record of the holiday
     program (one live payment per household per campaign, as the database holds), paid at once
-    when the actor may confirm payments. A sheet not signed says so in the record's note."""
+    when the actor may confirm payments, and whether the household signed for it."""
     recipient = _in_scope(CampaignHousehold, recipient, actor)
     campaign = _campaign_in_scope(recipient.campaign, actor)
-    require(campaign.state == CampaignState.CONFIRMED, _("名单确认后才能登记发放。"))
+    _require_running(campaign)
     require(not recipient.is_removed, _("该户已移出慰问名单。"))
     require(given_on is not None, _("请填写发放日期。"))
-    if not signed:
-        note = " ".join(part for part in (_("未签收"), note.strip()) if part)
+    require(given_on <= campaign.ends_on, _("发放日期不能晚于活动结束日期（%(date)s）。")
+             % {"date": campaign.ends_on.isoformat()})
     aid = aid_plan(household=recipient.household, program=Program.HOLIDAY, actor=actor, given_on=given_on, cash=cash,
                    fund=campaign.fund if Decimal(str(cash or 0)) else None, goods=goods,
                    goods_quantity=1 if goods.strip() else 0, goods_value=goods_value, campaign=campaign,
-                   given_by=given_by, note=note[:200])
+                   given_by=given_by, note=note.strip()[:200], signed=signed)
     if actor.has_perm("outreach.pay_aidrecord"):
         aid = aid_pay(aid=aid, actor=actor)
     return aid
+
+
+def _require_running(campaign):
+    if campaign.state == CampaignState.CLOSED:
+        raise WorkflowError(_("活动已结束，不能再登记发放。"))
+    require(campaign.state == CampaignState.CONFIRMED, _("名单确认后才能登记发放。"))
+
+
+@transaction.atomic
+def campaign_close(*, campaign, actor):
+    """Ends a confirmed campaign: no more deliveries. Refused while a delivery waits for the fund
+    keeper (planned, not yet paid), so that nothing is left half-done."""
+    _require_perm(actor, "outreach.change_campaign")
+    campaign = _campaign_in_scope(campaign, actor, lock=True, own=True)
+    require(campaign.state == CampaignState.CONFIRMED, _("只有名单已确认的活动才能结束（当前为“%(state)s”）。")
+             % {"state": campaign.get_state_display()})
+    waiting = campaign.aid_records.filter(state=AidState.PLANNED).count()
+    require(not waiting, _("还有 %(count)s 笔发放待财务确认，确认或作废后才能结束活动。") % {"count": waiting})
+    campaign.state, campaign.closed_by, campaign.closed_at = CampaignState.CLOSED, actor, timezone.now()
+    campaign.save(update_fields=["state", "closed_by", "closed_at"])
+    return campaign
 
 
 @transaction.atomic
@@ -477,12 +501,36 @@ def sheet_deliver(*, campaign, node, actor, given_on, given_by=""):
     for recipient in recipients:
         try:
             delivery_record(recipient=recipient, actor=actor, given_on=given_on, cash=yuan(recipient.cash_fen),
-                            goods=recipient.goods, goods_value=yuan(recipient.goods_value_fen), given_by=given_by)
+                            goods=recipient.goods, goods_value=yuan(recipient.goods_value_fen), given_by=given_by,
+                            signed=True)
         except WorkflowError as error:
             raise WorkflowError(_("%(household)s：%(message)s") % {
                 "household": recipient.household, "message": " ".join(error.messages)}) from error
         done += 1
     return done
+
+
+@transaction.atomic
+def return_visit_log(*, household, actor, visited_on, visitor, method, findings, campaign=None):
+    """Logs a return visit (回访) to a household after aid: when, by whom, how, what was found. For a
+    campaign's visit, the household must be on its list and the date not before the campaign."""
+    _require_perm(actor, "outreach.add_returnvisit")
+    household = _in_scope(Household, household, actor)
+    _past_date(visited_on, _("回访日期不能晚于今天。"))
+    require(visitor.strip(), _("请填写回访人。"))
+    require(method in ReturnVisit.Method.values, _("请选择回访方式。"))
+    findings = (findings or "").strip()
+    require(findings, _("请填写回访情况。"))
+    limit = ReturnVisit._meta.get_field("findings").max_length
+    require(len(findings) <= limit, _("回访情况最多%(limit)s字。") % {"limit": limit})
+    if campaign is not None:
+        campaign = _campaign_in_scope(campaign, actor)
+        require(campaign.recipients.filter(household=household, removed_reason="").exists(),
+                 _("该户不在本次活动的慰问名单上。"))
+        require(visited_on >= campaign.starts_on, _("回访日期不能早于活动开始日期（%(date)s）。")
+                 % {"date": campaign.starts_on.isoformat()})
+    return ReturnVisit.objects.create(household=household, campaign=campaign, visited_on=visited_on,
+                                      visitor=visitor.strip(), method=method, findings=findings, recorded_by=actor)
 
 
 # ---------------------------------------------------------------------------------------------

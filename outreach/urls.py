@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import aid, campaigns, funds, pairing, shortage
+from .views import aid, campaigns, funds, pairing, return_visits, shortage
 
 app_name = "outreach"
 
@@ -38,4 +38,6 @@ urlpatterns = [
     path("campaigns/<int:pk>/nodes/<int:node_pk>/upload/", campaigns.campaign_sheet_upload,
          name="campaign_sheet_upload"),
     path("campaigns/signed-sheets/<int:pk>/", campaigns.signed_sheet_file, name="signed_sheet_file"),
+    path("campaigns/<int:pk>/close/", campaigns.campaign_close, name="campaign_close"),
+    path("households/<int:household_pk>/return-visit/", return_visits.return_visit_create, name="return_visit_create"),
 ]

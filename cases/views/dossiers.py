@@ -151,10 +151,12 @@ def detail_page(request, pk, bound=None, status=200):
             "economic_checks__requested_by",
             "annual_reviews__reviewer",
             Prefetch("notice_entries", queryset=NoticeEntry.objects.select_related("batch").prefetch_related("objections")),
-            # the aid timeline and the pairing cadre, by related name (cases does not import outreach)
+            # the aid timeline, the pairing cadre and the return visits, by related name (cases does
+            # not import outreach)
             "aid_records__fund",
             "aid_records__beneficiary",
             "pairings__cadre",
+            "return_visits__campaign",
         ),
         request.user,
         pk=pk,

@@ -89,8 +89,9 @@ def aid_reverse(request, pk):
             except WorkflowError as error:
                 place_refusal(form, error)
             else:
-                messages.success(request, _("已冲销该笔帮扶，资金已退回。"))
+                messages.success(request, _("已冲销该笔帮扶，资金已退回。") if record.state == AidState.PAID
+                                 else _("已作废该笔待确认的帮扶记录。"))
                 return redirect(record.fund or record.household)
     return render(request, "outreach/aid_reverse.html", {
-        "record": record, "form": form, "may_reverse": may_reverse and record.state == AidState.PAID,
+        "record": record, "form": form, "may_reverse": may_reverse and record.state in (AidState.PAID, AidState.PLANNED),
     }, status=400 if form.errors else 200)

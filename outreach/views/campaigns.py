@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from cases.models import Household
 from cases.money import yuan
 from cases.rules import WorkflowError
 from network.models import Node
-from network.scoping import get_visible_or_404
+from network.scoping import get_visible_or_404, node_in_scope
 
 from .. import pdf, services
 from ..campaign_forms import (
@@ -35,9 +35,10 @@ from ..campaign_forms import (
     SheetDeliverForm,
     delivery_initial,
 )
-from ..models import AidRecord, AidState, CampaignHousehold, CampaignState, SignedSheet
+from ..models import AidRecord, AidState, CampaignHousehold, CampaignState, ReturnVisit, SignedSheet
 
 LIVE = [AidState.PLANNED, AidState.PAID]
+RETURN_VISITS_SHOWN = 50
 
 
 def get_campaign_for(user, pk):
@@ -112,9 +113,10 @@ def _by_node(campaign, user):
     reached = {row["node"]: row for row in (
         AidRecord.objects.visible_to(user).filter(campaign=campaign, state__in=LIVE).values("node").order_by()
         .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0), goods=Coalesce(Sum("goods_value_fen"), 0),
-                  paid=Coalesce(Sum("cash_fen", filter=Q(state=AidState.PAID)), 0)))}
+                  paid=Coalesce(Sum("cash_fen", filter=Q(state=AidState.PAID)), 0),
+                  unsigned=Count("pk", filter=Q(signed=False))))}
     nodes = Node.objects.filter(pk__in=set(planned) | set(reached)).order_by("path")
-    empty = {"households": 0, "cash": 0, "goods": 0, "paid": 0}
+    empty = {"households": 0, "cash": 0, "goods": 0, "paid": 0, "unsigned": 0}
     rows = [{"node": node, "planned": planned.get(node.pk, empty), "reached": reached.get(node.pk, empty)}
             for node in nodes]
     total = {part: {key: sum(row[part][key] for row in rows if key in row[part]) for key in empty}
@@ -137,7 +139,16 @@ def campaign_detail(request, pk):
                        yuan(standard.goods_value_fen)) for standard in campaign.standards.all()],
         "fund_balance": yuan(campaign.fund.balance_fen),
         "may_change": request.user.has_perm("outreach.change_campaign"),
+        "may_close": (request.user.has_perm("outreach.change_campaign") and campaign.state == CampaignState.CONFIRMED
+                      and node_in_scope(request.user, campaign.node)),
         "may_deliver": request.user.has_perm("outreach.add_aidrecord"),
+        "may_log_return": request.user.has_perm("outreach.add_returnvisit"),
+        "return_visits": (ReturnVisit.objects.visible_to(request.user).filter(campaign=campaign)
+                          .select_related("recorded_by")
+                          .prefetch_related(Prefetch("household", queryset=Household.objects.with_head()))
+                          .order_by("-visited_on", "-pk")[:RETURN_VISITS_SHOWN]),
+        "return_visit_count": ReturnVisit.objects.visible_to(request.user).filter(campaign=campaign)
+        .values("household").distinct().count(),
     }
     for row in rows:
         for part in ("planned", "reached"):
@@ -176,6 +187,7 @@ def campaign_review(request, pk):
         "fund_balance": yuan(campaign.fund.balance_fen), "budget": yuan(campaign.budget_fen),
         "is_draft": campaign.state == CampaignState.DRAFT,
         "may_change": request.user.has_perm("outreach.change_campaign"),
+        "may_log_return": request.user.has_perm("outreach.add_returnvisit"),
     }
     return render(request, "outreach/campaign_review.html", context)
 
@@ -228,6 +240,23 @@ def campaign_confirm(request, pk):
     return redirect("outreach:campaign_detail", pk=campaign.pk)
 
 
+@require_POST
+@login_required
+@permission_required("outreach.change_campaign", raise_exception=True)
+def campaign_close(request, pk):
+    campaign = get_campaign_for(request.user, pk)
+    if not request.POST.get("sure"):
+        messages.error(request, _("请先勾选“发放已完毕”，再结束活动。"))
+        return redirect("outreach:campaign_detail", pk=campaign.pk)
+    try:
+        services.campaign_close(campaign=campaign, actor=request.user)
+    except WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("活动已结束，不能再登记发放。"))
+    return redirect("outreach:campaign_detail", pk=campaign.pk)
+
+
 def _record_rows(formset, recipients, actor):
     """Records every ticked row in one transaction; a refusal is put beside its row and, if there is
     any, nothing is kept. Returns how many were recorded (0 on a refusal)."""
@@ -272,7 +301,8 @@ def campaign_deliveries(request, pk):
     by_pk = {row.pk: row for row in rows}
     formset = DeliveryFormSet(request.POST or None, initial=delivery_initial(pending), prefix="row")
     if request.method == "POST" and campaign.state != CampaignState.CONFIRMED:
-        messages.error(request, _("名单确认后才能登记发放。"))
+        messages.error(request, _("活动已结束，不能再登记发放。") if campaign.state == CampaignState.CLOSED
+                       else _("名单确认后才能登记发放。"))
     elif request.method == "POST" and formset.is_valid():
         recorded = _record_rows(formset, by_pk, request.user)
         if recorded:

@@ -46,6 +46,8 @@ def outsider_rows(township, community, clerk, admin):
         "outreach:campaign_signoff_pdf": on_node,
         "outreach:campaign_sheet_upload": on_node,
         "outreach:signed_sheet_file": {"pk": _signed_sheet(campaign, community, admin).pk},
+        "outreach:campaign_close": on_campaign,
+        "outreach:return_visit_create": {"household_pk": recipient.household_id},
     }
 
 

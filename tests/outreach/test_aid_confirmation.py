@@ -194,7 +194,7 @@ def test_a_reversal_cannot_be_reversed(client, second_keeper, keeper, paid, cent
     assert "reverse-form" not in client.get(url).content.decode()
     before = state()
     response = client.post(url, {"reason": "再冲一次"})
-    assert response.status_code == 400 and "只有已发放的记录才能冲销" in response.content.decode()
+    assert response.status_code == 400 and "该记录已冲销或作废，不能再次冲销" in response.content.decode()
     assert state() == before
 
 

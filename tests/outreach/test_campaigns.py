@@ -215,7 +215,7 @@ def test_a_clerk_records_a_delivery_as_planned_aid_and_the_keeper_pays_it(confir
                                    cash="500", goods="大米一袋", goods_value="100", given_by="赵桂兰", signed=False)
     assert (aid.state, aid.campaign, aid.program, aid.cash_fen, aid.fund) == (AidState.PLANNED, confirmed, "holiday",
                                                                              50000, fund)
-    assert aid.note.startswith("未签收")
+    assert aid.signed is False and aid.note == ""
     services.aid_pay(aid=aid, actor=keeper)
     fund.refresh_from_db()
     assert fund.balance_fen == 500000 - 50000
@@ -271,6 +271,91 @@ def test_a_sheet_with_one_bad_household_saves_none(confirmed, community, communi
     Household.objects.filter(pk=households[2].pk).update(status=Status.EXITED)
     refused("在档", services.sheet_deliver, campaign=confirmed, node=community, actor=community_clerk,
             given_on=datetime.date(2027, 1, 16))
+
+
+def test_a_delivery_dated_after_the_campaign_ended_is_refused(center_admin, center, fund, community_clerk, households):
+    short = make_campaign(center_admin, center, fund, name="元旦慰问", ends_on=datetime.date(2027, 1, 12))
+    services.campaign_draw(campaign=short, actor=center_admin)
+    services.campaign_confirm(campaign=short, actor=center_admin)
+    refused("不能晚于活动结束日期", services.delivery_record, recipient=short.recipients.first(),
+            actor=community_clerk, given_on=datetime.date(2027, 1, 13), cash="500")
+
+
+def test_a_sheet_marked_delivered_as_printed_counts_as_signed(confirmed, community, community_clerk, households):
+    services.sheet_deliver(campaign=confirmed, node=community, actor=community_clerk, given_on=datetime.date(2027, 1, 16))
+    assert set(AidRecord.objects.filter(campaign=confirmed).values_list("signed", flat=True)) == {True}
+
+
+def test_closing_a_campaign_ends_its_deliveries(confirmed, center_admin, community_clerk, keeper, households):
+    first = services.delivery_record(recipient=confirmed.recipients.get(household=households[0]), actor=community_clerk,
+                                     given_on=datetime.date(2027, 1, 15), cash="500")
+    refused("待财务确认", services.campaign_close, campaign=confirmed, actor=center_admin)
+    services.aid_pay(aid=first, actor=keeper)
+    closed = services.campaign_close(campaign=confirmed, actor=center_admin)
+    assert (closed.state, closed.closed_by) == (CampaignState.CLOSED, center_admin)
+    refused("活动已结束", services.delivery_record, recipient=confirmed.recipients.get(household=households[1]),
+            actor=community_clerk, given_on=datetime.date(2027, 1, 16), cash="500")
+    refused("只有名单已确认的活动才能结束", services.campaign_close, campaign=confirmed, actor=center_admin)
+
+
+def test_a_draft_campaign_cannot_be_closed_and_a_clerk_may_not_close_one(confirmed, center, fund, center_admin,
+                                                                         community_clerk):
+    draft = make_campaign(center_admin, center, fund, name="中秋慰问")
+    refused("只有名单已确认的活动才能结束", services.campaign_close, campaign=draft, actor=center_admin)
+    refused("无权", services.campaign_close, campaign=confirmed, actor=community_clerk)
+
+
+def test_a_planned_delivery_typed_wrongly_is_voided_and_can_be_recorded_again(confirmed, community_clerk, keeper,
+                                                                             fund, households):
+    entry = confirmed.recipients.get(household=households[0])
+    wrong = services.delivery_record(recipient=entry, actor=community_clerk, given_on=datetime.date(2027, 1, 15),
+                                     cash="50")
+    entries = LedgerEntry.objects.count()
+    services.aid_reverse(aid=wrong, actor=keeper, reason="金额录错")
+    wrong.refresh_from_db()
+    fund.refresh_from_db()
+    assert (wrong.state, wrong.reversal_reason, fund.balance_fen) == (AidState.REVERSED, "金额录错", 500000)
+    assert LedgerEntry.objects.count() == entries  # no money had moved, so no entry
+    again = services.delivery_record(recipient=entry, actor=community_clerk, given_on=datetime.date(2027, 1, 15),
+                                     cash="500")
+    assert again.state == AidState.PLANNED
+
+
+# --- return visits (回访) -------------------------------------------------------------------------
+
+def test_a_return_visit_is_logged_for_a_household_on_the_list(confirmed, community_clerk, households):
+    visit = services.return_visit_log(household=households[0], actor=community_clerk, campaign=confirmed,
+                                      visited_on=datetime.date(2027, 1, 18), visitor="赵桂兰", method="phone",
+                                      findings="慰问金和大米已收到，户主病情稳定。")
+    assert (visit.campaign, visit.recorded_by, visit.method) == (confirmed, community_clerk, "phone")
+    assert list(households[0].return_visits.all()) == [visit]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"visited_on": datetime.date(2027, 1, 21)}, "回访日期不能晚于今天"),
+    ({"visited_on": datetime.date(2027, 1, 9)}, "不能早于活动开始日期"),
+    ({"visitor": "  "}, "请填写回访人"),
+    ({"findings": ""}, "请填写回访情况"),
+    ({"findings": "好" * 2001}, "最多2000字"),
+    ({"method": "letter"}, "请选择回访方式"),
+])
+def test_a_bad_return_visit_is_refused_and_nothing_saved(confirmed, community_clerk, households, changes, message):
+    visit = {"visited_on": datetime.date(2027, 1, 18), "visitor": "赵桂兰", "method": "visit", "findings": "已收到。",
+             **changes}
+    with pytest.raises(WorkflowError) as error:
+        services.return_visit_log(household=households[0], actor=community_clerk, campaign=confirmed, **visit)
+    assert message in " ".join(error.value.messages)
+    assert not households[0].return_visits.exists()
+
+
+def test_a_return_visit_for_a_household_not_on_the_list_or_out_of_scope_is_refused(
+        confirmed, community_clerk, outsider, households, community, standard):
+    stranger = make_on_file(community, community_clerk, n=30, head_name="名单外")
+    visit = {"visited_on": datetime.date(2027, 1, 18), "visitor": "赵桂兰", "method": "visit", "findings": "已收到。"}
+    with pytest.raises(WorkflowError, match="不在本次活动的慰问名单上"):
+        services.return_visit_log(household=stranger, actor=community_clerk, campaign=confirmed, **visit)
+    with pytest.raises(WorkflowError, match="管辖范围"):
+        services.return_visit_log(household=households[0], actor=outsider, **visit)
 
 
 def test_an_outsider_cannot_touch_a_township_campaign_nor_the_households_of_a_center_one(
@@ -381,12 +466,20 @@ def test_the_campaign_page_sums_planned_and_reached_by_node_with_the_budget(clie
     aid = services.delivery_record(recipient=entry, actor=center_admin, given_on=datetime.date(2027, 1, 15),
                                    cash="500", goods="大米一袋", goods_value="100")
     services.aid_pay(aid=aid, actor=keeper)
+    services.delivery_record(recipient=confirmed.recipients.get(household=households[1]), actor=center_admin,
+                             given_on=datetime.date(2027, 1, 15), cash="500", signed=False)
+    for household, findings in ((households[0], "大米已收到"), (households[1], "慰问金已收到，签收表待补签")):
+        services.return_visit_log(household=household, actor=center_admin, campaign=confirmed, visitor="李建华",
+                                  visited_on=datetime.date(2027, 1, 18), method="phone", findings=findings)
     client.force_login(center_admin)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         page = client.get(f"/outreach/campaigns/{confirmed.pk}/").content.decode()
     assert community.name in page
+    assert "回访（已回访 2 户）" in page and "签收表待补签" in page and "深困0" in page
+    unsigned = page.split("<tfoot>")[1].split("</tr>")[0]
+    assert '<th class="num">1</th>' in unsigned  # one delivery not signed for
     assert "1,800.00" in page or "1800.00" in page  # planned cash: 3 × 500 + 300
-    assert "600.00 元" in page  # spent: 500 cash + 100 goods
+    assert "600.00 元" in page  # spent: 500 cash + 100 goods (the second delivery waits for the keeper)
     assert "9400.00 元" in page  # left of the 10,000 budget
 
 
@@ -456,3 +549,49 @@ def test_an_outsider_gets_404_from_the_township_campaigns_pages(client, township
     assert client.post(f"/outreach/campaigns/{township_campaign.pk}/confirm/").status_code == 404
     township_campaign.refresh_from_db()
     assert township_campaign.state == CampaignState.DRAFT
+
+
+def test_a_clerk_logs_a_return_visit_from_the_list_and_sees_it_on_the_campaign_and_dossier_pages(
+        client, confirmed, community_clerk, households):
+    services.delivery_record(recipient=confirmed.recipients.get(household=households[0]), actor=community_clerk,
+                             given_on=datetime.date(2027, 1, 15), cash="500")
+    client.force_login(community_clerk)
+    review = client.get(f"/outreach/campaigns/{confirmed.pk}/list/").content.decode()
+    link = f"/outreach/households/{households[0].pk}/return-visit/?campaign={confirmed.pk}"
+    assert link.replace("&", "&amp;") in review or link in review
+    form = client.get(link).content.decode()
+    assert "登记回访" in form and "深困0" in form
+    response = client.post(f"/outreach/households/{households[0].pk}/return-visit/", {
+        "campaign": confirmed.pk, "visited_on": "2027-01-19", "visitor": "赵桂兰", "method": "visit",
+        "findings": "慰问金已收到，孩子下学期学费还差一些。"})
+    assert response.status_code == 302 and response.url == f"/outreach/campaigns/{confirmed.pk}/"
+    assert households[0].return_visits.get().campaign == confirmed
+    assert "孩子下学期学费还差一些" in client.get(response.url).content.decode()
+    assert "孩子下学期学费还差一些" in client.get(households[0].get_absolute_url()).content.decode()
+
+
+def test_a_return_visit_in_the_future_comes_back_with_the_message_beside_the_date_and_what_was_typed(
+        client, confirmed, community_clerk, households):
+    client.force_login(community_clerk)
+    response = client.post(f"/outreach/households/{households[0].pk}/return-visit/", {
+        "visited_on": "2027-02-01", "visitor": "赵桂兰", "method": "phone", "findings": "电话无人接听"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "回访日期不能晚于今天" in page and "电话无人接听" in page
+    assert not households[0].return_visits.exists()
+
+
+def test_the_center_admin_closes_a_campaign_from_its_page_once_he_ticks_that_delivery_is_done(
+        client, confirmed, center_admin):
+    client.force_login(center_admin)
+    page = client.get(f"/outreach/campaigns/{confirmed.pk}/").content.decode()
+    assert ">结束活动</button>" in page
+    client.post(f"/outreach/campaigns/{confirmed.pk}/close/")
+    confirmed.refresh_from_db()
+    assert confirmed.state == CampaignState.CONFIRMED  # not ticked: nothing happens
+    client.post(f"/outreach/campaigns/{confirmed.pk}/close/", {"sure": "on"})
+    confirmed.refresh_from_db()
+    assert confirmed.state == CampaignState.CLOSED
+    page = client.get(f"/outreach/campaigns/{confirmed.pk}/").content.decode()
+    assert "请先勾选“发放已完毕”" in page  # the first try's message, shown now
+    assert "已结束" in page and ">结束活动</button>" not in page and "登记发放</a>" not in page

@@ -165,7 +165,7 @@ def test_a_reversal_by_a_second_person_restores_the_fund_exactly_and_the_last_ai
     on_file.refresh_from_db()
     assert fund.balance == Decimal("899.90")
     assert on_file.last_aided_at == AidRecord.objects.get(pk=first.pk).paid_at
-    refused("只有已发放的记录才能冲销", services.aid_reverse, aid=second, actor=second_keeper, reason="再冲一次")
+    refused("该记录已冲销或作废，不能再次冲销", services.aid_reverse, aid=second, actor=second_keeper, reason="再冲一次")
     services.aid_reverse(aid=first, actor=second_keeper, reason="发错户")
     on_file.refresh_from_db()
     assert on_file.last_aided_at is None

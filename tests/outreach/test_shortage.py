@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from network.models import Role
@@ -23,7 +24,8 @@ TODAY = datetime.date(2026, 11, 30)
 def make_campaign(fund, actor, state, name):
     return Campaign.objects.create(node=fund.node, year=2026, occasion=Occasion.SPRING, name=name, fund=fund,
                                    budget_fen=10_000_00, starts_on=datetime.date(2026, 11, 1),
-                                   ends_on=datetime.date(2027, 2, 28), state=state, created_by=actor)
+                                   ends_on=datetime.date(2027, 2, 28), state=state, created_by=actor,
+                                   **({"closed_by": actor, "closed_at": timezone.now()} if state == "closed" else {}))
 
 
 def listed(campaign, household, cash_fen, actor, removed_reason=""):
