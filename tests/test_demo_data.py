@@ -115,3 +115,20 @@ def test_loading_the_demo_twice_adds_no_money_nor_pairs(db):
     counts = [model.objects.count() for model in models]
     load(30)
     assert [model.objects.count() for model in models] == counts and counts[0] == 4
+
+
+def test_the_demo_has_a_finished_campaign_and_one_under_way(db):
+    from outreach.models import AidState, Campaign, CampaignState, ReturnVisit
+
+    load(30)
+    finished, running = Campaign.objects.get(state=CampaignState.CLOSED), Campaign.objects.get(state=CampaignState.CONFIRMED)
+    listed = finished.recipients.filter(removed_reason="").count()
+    assert listed and finished.aid_records.filter(state=AidState.PAID).count() == listed
+    assert ReturnVisit.objects.filter(campaign=finished).exists()
+    states = sorted(running.aid_records.values_list("state", flat=True))
+    assert AidState.PAID in states and AidState.PLANNED in states
+    assert running.aid_records.filter(signed=False).exists()
+    assert running.starts_on <= timezone.localdate() <= running.ends_on
+    out = io.StringIO()
+    call_command("check_ledger", stdout=out)
+    assert "一致" in out.getvalue()

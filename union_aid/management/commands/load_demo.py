@@ -216,7 +216,7 @@ class Command(BaseCommand):
                                document_number=f"弥工发〔{year}〕9号", occurred_on=day(260))
         services.fund_receive(fund=xinshao, actor=users["xinshao_finance"], amount="5000", document_number=f"新财〔{year}〕2号", counterparty="新哨镇人民政府",
                               occurred_on=day(250))
-        # holiday campaigns (送温暖) of the demo draw on these funds: load them here, after the funds
+        self._campaigns(users, warmth, miyang, ago)
 
         cadres = [
             ("532526000", "center_admin", "center_clerk", "杨国华", "县总工会副主席", CadreRank.DIVISION, "弥勒县总工会",
@@ -249,6 +249,52 @@ class Command(BaseCommand):
                     cash="500", fund=fund_here, goods="大米、食用油", goods_quantity=2, goods_value="150")
                 if n == 0:
                     services.aid_pay(aid=visit.aid, actor=keeper)
+
+    def _campaigns(self, users, warmth, miyang, ago):
+        """Two holiday campaigns (送温暖), through outreach.services: the county's 中秋 visit of its
+        deeply poor households, delivered sheet by sheet, paid, return-visited and closed; and
+        弥阳镇's 元旦·春节 visit now under way (list confirmed, some deliveries paid, two waiting for
+        the fund keeper, one not yet signed for)."""
+        from outreach import services
+        from outreach.models import Occasion
+
+        center, today = Node.objects.get(code="532526000"), ago(0)
+        autumn = services.campaign_create(
+            actor=users["center_admin"], node=center, year=ago(80).year, occasion=Occasion.MID_AUTUMN,
+            name=f"{ago(80).year}年中秋送温暖", fund=warmth, budget="60000", starts_on=ago(80), ends_on=ago(60),
+            standards={Category.DEEP: ("300", "月饼一盒", "50")},
+        )
+        if not services.campaign_draw(campaign=autumn, actor=users["center_admin"]):
+            return  # a demo of a handful of households (the tests') may have none to visit
+        services.campaign_confirm(campaign=autumn, actor=users["center_admin"])
+        for township in Node.objects.filter(level=2, path__startswith=center.path).order_by("path"):
+            services.sheet_deliver(campaign=autumn, node=township, actor=users["center_clerk"], given_on=ago(75),
+                                   given_by="县总工会慰问组")
+        for aid in autumn.aid_records.filter(state="planned").order_by("pk"):
+            services.aid_pay(aid=aid, actor=users["center_finance"])
+        for n, entry in enumerate(autumn.recipients.order_by("pk")[:3]):
+            services.return_visit_log(household=entry.household, actor=users["center_clerk"], campaign=autumn,
+                                      visited_on=ago(70 - n), visitor="县援助中心 李晓燕", method="phone",
+                                      findings="慰问金和月饼已收到，家中老人身体尚可（演示）。")
+        services.campaign_close(campaign=autumn, actor=users["center_admin"])
+
+        spring = services.campaign_create(
+            actor=users["miyang_admin"], node=miyang.node, year=ago(-31).year, occasion=Occasion.SPRING,
+            name=f"{ago(-31).year}年元旦春节送温暖（弥阳镇）", fund=miyang, budget="30000", starts_on=ago(3),
+            ends_on=ago(-70),
+            standards={Category.DEEP: ("500", "大米一袋、食用油一桶", "120"), Category.RELATIVE: ("300", "大米一袋", "60"),
+                       Category.ACCIDENT: ("400", "", "0")},
+        )
+        if not services.campaign_draw(campaign=spring, actor=users["miyang_admin"]):
+            return
+        services.campaign_confirm(campaign=spring, actor=users["miyang_admin"])
+        for n, entry in enumerate(spring.recipients.select_related("household").order_by("pk")[:5]):
+            aid = services.delivery_record(recipient=entry, actor=users["miyang_clerk"], given_on=today,
+                                           cash=str(entry.cash_fen // 100), goods=entry.goods,
+                                           goods_value=str(entry.goods_value_fen // 100), given_by="弥阳镇工会 张丽",
+                                           signed=n != 4, note="" if n != 4 else "户主外出，签收表待补签")
+            if n < 3:
+                services.aid_pay(aid=aid, actor=users["miyang_finance"])
 
     def _household(self, rng, node, enterprise, filed, used_ids, today):
         causes = list(Cause.values)
