@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DATE_INPUT
 from cases.models import Category, Household
 from cases.money import YuanField, yuan
 from network.models import Node
@@ -23,8 +24,8 @@ class CampaignForm(forms.Form):
     node = forms.ModelChoiceField(label=_("组织单位"), queryset=Node.objects.none())
     fund = forms.ModelChoiceField(label=_("资金"), queryset=Fund.objects.none())
     budget = YuanField(label=_("预算（元）"), help_text=_("现金与物品合计"))
-    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE_INPUT)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,7 +59,7 @@ class DrawForm(forms.Form):
     node = forms.ModelChoiceField(label=_("范围"), queryset=Node.objects.none(), required=False,
                                   empty_label=_("活动范围内全部"))
     not_aided_since = forms.DateField(label=_("此日期以来未获帮扶"), required=False,
-                                      widget=forms.DateInput(attrs={"type": "date"}))
+                                      widget=DATE_INPUT)
 
     def __init__(self, *args, campaign, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +87,7 @@ class RecipientRemoveForm(forms.Form):
 
 
 class SheetDeliverForm(forms.Form):
-    given_on = forms.DateField(label=_("发放日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("发放日期"), widget=DATE_INPUT)
     given_by = forms.CharField(label=_("发放人"), max_length=60, required=False)
 
 
@@ -95,7 +96,7 @@ class DeliveryRowForm(forms.Form):
 
     recipient = forms.IntegerField(widget=forms.HiddenInput)
     record = forms.BooleanField(label=_("登记"), required=False)
-    given_on = forms.DateField(label=_("发放日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label=_("发放日期"), required=False, widget=DATE_INPUT)
     cash = YuanField(label=_("现金（元）"))
     goods = forms.CharField(label=_("物品"), max_length=100, required=False)
     given_by = forms.CharField(label=_("发放人"), max_length=60, required=False)
@@ -135,7 +136,7 @@ class ReturnVisitForm(forms.ModelForm):
     class Meta:
         model = ReturnVisit
         fields = ["visited_on", "visitor", "method", "findings"]
-        widgets = {"visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widgets = {"visited_on": DATE_INPUT,
                    "findings": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"findings": _("慰问物资和资金是否收到、家庭近况、还需哪些帮助。")}
 

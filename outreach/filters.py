@@ -2,15 +2,13 @@
 user's own subtree."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.filters import YearFilter
+from cases.forms import DATE_INPUT
 from network.models import Node
 
 from .models import AidRecord, EntryKind, Fund, LedgerEntry, Program
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
 
 class FundFilter(django_filters.FilterSet):

@@ -5,12 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DATE_INPUT
 from cases.money import YuanField
 from network.models import Node
 
 from .models import EntryKind, Fund
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 # which field a service refusal belongs beside, by a word of its message
 _REFUSAL_FIELDS = [

@@ -21,7 +21,6 @@ from network.models import Node
 from network.scoping import ScopedManager
 
 
-
 class FundSource(models.Model):
     """A source kind of money (中央财政专项, 工会经费, 社会捐赠…); the center adds its own."""
 

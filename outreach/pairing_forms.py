@@ -7,13 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import DATE_INPUT
 from cases.models import Household
 from cases.money import YuanField
 from network.models import Node
 
 from .models import Cadre, Fund
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _not_in_future(value, message):

@@ -26,6 +26,7 @@ from network.models import Node
 from network.scoping import get_visible_or_404, node_in_scope
 
 from .. import pdf, services
+from ..templatetags.money import yuan as yuan_text
 from ..campaign_forms import (
     CampaignForm,
     DeliveryFormSet,
@@ -69,7 +70,7 @@ def _with_heads(recipients):
                  .values_list("pk", "head_name"))
     for row in rows:
         row.head_name = heads.get(row.household_id) or "—"
-        row.cash = yuan(row.cash_fen)
+        row.cash = yuan_text(row.cash_fen)
     return rows
 
 
@@ -133,11 +134,12 @@ def campaign_detail(request, pk):
              .aggregate(total=Coalesce(Sum("cash_fen"), 0) + Coalesce(Sum("goods_value_fen"), 0))["total"])
     context = {
         "campaign": campaign, "rows": rows, "total": total,
-        "budget": yuan(campaign.budget_fen), "spent": yuan(spent), "left": yuan(campaign.budget_fen - spent),
+        "budget": yuan_text(campaign.budget_fen), "spent": yuan_text(spent),
+        "left": yuan_text(campaign.budget_fen - spent),
         "signed_sheets": SignedSheet.objects.visible_to(request.user).filter(campaign=campaign).select_related("node"),
-        "standards": [(standard.get_category_display(), yuan(standard.cash_fen), standard.goods,
-                       yuan(standard.goods_value_fen)) for standard in campaign.standards.all()],
-        "fund_balance": yuan(campaign.fund.balance_fen),
+        "standards": [(standard.get_category_display(), yuan_text(standard.cash_fen), standard.goods,
+                       yuan_text(standard.goods_value_fen)) for standard in campaign.standards.all()],
+        "fund_balance": yuan_text(campaign.fund.balance_fen),
         "may_change": request.user.has_perm("outreach.change_campaign"),
         "may_close": (request.user.has_perm("outreach.change_campaign") and campaign.state == CampaignState.CONFIRMED
                       and node_in_scope(request.user, campaign.node)),
@@ -152,9 +154,10 @@ def campaign_detail(request, pk):
     }
     for row in rows:
         for part in ("planned", "reached"):
-            row[part] = {**row[part], "cash_yuan": yuan(row[part]["cash"]), "goods_yuan": yuan(row[part]["goods"])}
+            row[part] = {**row[part], "cash_yuan": yuan_text(row[part]["cash"]),
+                         "goods_yuan": yuan_text(row[part]["goods"])}
     for part in ("planned", "reached"):
-        total[part].update(cash_yuan=yuan(total[part]["cash"]), goods_yuan=yuan(total[part]["goods"]))
+        total[part].update(cash_yuan=yuan_text(total[part]["cash"]), goods_yuan=yuan_text(total[part]["goods"]))
     return render(request, "outreach/campaign_detail.html", context)
 
 
@@ -181,10 +184,10 @@ def campaign_review(request, pk):
     context = {
         "campaign": campaign, "draw_form": draw_form, "add_form": RecipientAddForm(user=request.user),
         "recipients": _with_heads(_recipients(campaign, request.user)),
-        "totals": {"households": totals["households"], "cash": yuan(totals["cash"]),
-                   "goods": yuan(totals["goods_value"])},
-        "over_budget": yuan(over_budget) if over_budget else None, "short": yuan(short) if short else None,
-        "fund_balance": yuan(campaign.fund.balance_fen), "budget": yuan(campaign.budget_fen),
+        "totals": {"households": totals["households"], "cash": yuan_text(totals["cash"]),
+                   "goods": yuan_text(totals["goods_value"])},
+        "over_budget": yuan_text(over_budget) if over_budget else None, "short": yuan_text(short) if short else None,
+        "fund_balance": yuan_text(campaign.fund.balance_fen), "budget": yuan_text(campaign.budget_fen),
         "is_draft": campaign.state == CampaignState.DRAFT,
         "may_change": request.user.has_perm("outreach.change_campaign"),
         "may_log_return": request.user.has_perm("outreach.add_returnvisit"),

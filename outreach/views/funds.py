@@ -19,7 +19,7 @@ from network.scoping import get_visible_or_404
 from .. import services
 from ..filters import FundFilter, LedgerFilter
 from ..forms import AllocationForm, FundForm, ReceiptForm, place_refusal
-from ..models import AidRecord, AidState, EntryKind, Fund, LedgerEntry
+from ..models import AidRecord, AidState, EntryKind, Fund
 
 PAGE_SIZE = 50
 FUNDS_PAGE_SIZE = 100

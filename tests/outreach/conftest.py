@@ -51,3 +51,4 @@ def standard(center):
     (the cap the migration seeds; made again here, since a transactional test flushes seeded rows)."""
     ProgramCap.objects.get_or_create(program=Program.LIVING, defaults={"rule": CapRule.DIBAO_YEAR})
     return make_standard(center)
+

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from network.models import Role
 from outreach import services
-from outreach.models import AidRecord, EntryKind, Fund, FundSource, LedgerEntry, Program
+from outreach.models import EntryKind, Fund, FundSource, LedgerEntry, Program
 
 from ..conftest import make_user
 from .conftest import make_fund, make_on_file

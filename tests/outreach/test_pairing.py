@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from cases.models import Status
 from cases.rules import WorkflowError
-from network.models import Role
 from outreach import services
 from outreach.models import AidRecord, AidState, Cadre, CadreRank, LedgerEntry, Pairing, PairingVisit, Program
 from outreach.views.pairing import months_before
