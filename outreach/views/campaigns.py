@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Household
 from cases.money import yuan
 from cases.rules import WorkflowError
-from network.models import Node
+from network.models import PATH_DIGITS, Node
 from network.scoping import get_visible_or_404, node_in_scope
 
 from .. import pdf, services
@@ -103,25 +103,56 @@ def campaign_create(request):
     return render(request, "outreach/campaign_form.html", {"form": form})
 
 
-def _by_node(campaign, user):
-    """Planned and reached households, cash and goods value (fen) by the households' node, summed by
-    the database; the reached part counts live aid records (planned or paid)."""
-    planned = {row["household__node"]: row for row in (
-        CampaignHousehold.objects.visible_to(user).filter(campaign=campaign, removed_reason="")
-        .values("household__node").order_by()
-        .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0),
-                  goods=Coalesce(Sum("goods_value_fen"), 0)))}
-    reached = {row["node"]: row for row in (
-        AidRecord.objects.visible_to(user).filter(campaign=campaign, state__in=LIVE).values("node").order_by()
-        .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0), goods=Coalesce(Sum("goods_value_fen"), 0),
-                  paid=Coalesce(Sum("cash_fen", filter=Q(state=AidState.PAID)), 0),
-                  unsigned=Count("pk", filter=Q(signed=False))))}
-    nodes = Node.objects.filter(pk__in=set(planned) | set(reached)).order_by("path")
-    empty = {"households": 0, "cash": 0, "goods": 0, "paid": 0, "unsigned": 0}
-    rows = [{"node": node, "planned": planned.get(node.pk, empty), "reached": reached.get(node.pk, empty)}
-            for node in nodes]
-    total = {part: {key: sum(row[part][key] for row in rows if key in row[part]) for key in empty}
-             for part in ("planned", "reached")}
+def _focus_for(user, campaign, node_pk):
+    """The node whose parts the campaign page sums: the one asked for (?node=, in the campaign and
+    the user's scope), else the user's own node when it lies below the campaign's, else the campaign's."""
+    if str(node_pk or "").isdigit():
+        return _node_for(user, campaign, node_pk)
+    if user.node_id and user.node.is_within(campaign.node):
+        return user.node
+    return campaign.node
+
+
+def _parents_between(user, campaign, focus):
+    """The nodes of the user's scope from the campaign's node down to above ``focus`` (the trail back up)."""
+    step = PATH_DIGITS + 1
+    prefixes = [focus.path[:end] for end in range(step, len(focus.path), step)]
+    return list(Node.objects.visible_to(user).filter(path__in=prefixes, path__startswith=campaign.node.path)
+                .order_by("path"))
+
+
+def _by_node(campaign, user, focus):
+    """Planned and reached households, cash and goods value (fen) under ``focus``, one row per node
+    just below it (its subtree summed) and one for ``focus`` itself, summed by the database per
+    household node and rolled up here; the reached part counts live aid records (planned or paid)."""
+    in_focus = Q(household__node__path__startswith=focus.path)
+    planned = (CampaignHousehold.objects.visible_to(user).filter(in_focus, campaign=campaign, removed_reason="")
+               .values(path=F("household__node__path")).order_by()
+               .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0),
+                         goods=Coalesce(Sum("goods_value_fen"), 0)))
+    reached = (AidRecord.objects.visible_to(user).filter(in_focus, campaign=campaign, state__in=LIVE)
+               .values(path=F("household__node__path")).order_by()
+               .annotate(households=Count("pk"), cash=Coalesce(Sum("cash_fen"), 0),
+                         goods=Coalesce(Sum("goods_value_fen"), 0),
+                         paid=Coalesce(Sum("cash_fen", filter=Q(state=AidState.PAID)), 0),
+                         unsigned=Count("pk", filter=Q(signed=False))))
+    keys = ("households", "cash", "goods", "paid", "unsigned")
+    depth = len(focus.path) + PATH_DIGITS + 1  # the path of a node just below the focus
+
+    def rolled_up(rows):
+        sums = {}
+        for row in rows:
+            part = sums.setdefault(row["path"][:depth], dict.fromkeys(keys, 0))
+            for key in keys:
+                part[key] += row.get(key, 0)
+        return sums
+
+    planned, reached = rolled_up(planned), rolled_up(reached)
+    nodes = Node.objects.filter(path__in=set(planned) | set(reached)).order_by("path")
+    empty = dict.fromkeys(keys, 0)
+    rows = [{"node": node, "is_focus": node.pk == focus.pk, "planned": planned.get(node.path, empty),
+             "reached": reached.get(node.path, empty)} for node in nodes]
+    total = {part: {key: sum(row[part][key] for row in rows) for key in keys} for part in ("planned", "reached")}
     return rows, total
 
 
@@ -129,11 +160,13 @@ def _by_node(campaign, user):
 @permission_required("outreach.view_campaign", raise_exception=True)
 def campaign_detail(request, pk):
     campaign = get_campaign_for(request.user, pk)
-    rows, total = _by_node(campaign, request.user)
+    focus = _focus_for(request.user, campaign, request.GET.get("node"))
+    rows, total = _by_node(campaign, request.user, focus)
     spent = (AidRecord.objects.visible_to(request.user).filter(campaign=campaign, state=AidState.PAID)
              .aggregate(total=Coalesce(Sum("cash_fen"), 0) + Coalesce(Sum("goods_value_fen"), 0))["total"])
     context = {
-        "campaign": campaign, "rows": rows, "total": total,
+        "campaign": campaign, "rows": rows, "total": total, "focus": focus,
+        "focus_parents": _parents_between(request.user, campaign, focus),
         "budget": yuan_text(campaign.budget_fen), "spent": yuan_text(spent),
         "left": yuan_text(campaign.budget_fen - spent),
         "signed_sheets": SignedSheet.objects.visible_to(request.user).filter(campaign=campaign).select_related("node"),

@@ -2,6 +2,7 @@
 budget and the fund's balance, and the deliveries recorded as aid records (one per household)."""
 
 import datetime
+import re
 
 import pytest
 from django.db.models import Sum
@@ -472,9 +473,9 @@ def test_the_campaign_page_sums_planned_and_reached_by_node_with_the_budget(clie
         services.return_visit_log(household=household, actor=center_admin, campaign=confirmed, visitor="李建华",
                                   visited_on=datetime.date(2027, 1, 18), method="phone", findings=findings)
     client.force_login(center_admin)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         page = client.get(f"/outreach/campaigns/{confirmed.pk}/").content.decode()
-    assert community.name in page
+    assert community.parent.name in page  # the center sees its townships, each summed over its subtree
     assert "回访（已回访 2 户）" in page and "签收表待补签" in page and "深困0" in page
     unsigned = page.split("<tfoot>")[1].split("</tr>")[0]
     assert '<th class="num">1</th>' in unsigned  # one delivery not signed for
@@ -549,6 +550,31 @@ def test_an_outsider_gets_404_from_the_township_campaigns_pages(client, township
     assert client.post(f"/outreach/campaigns/{township_campaign.pk}/confirm/").status_code == 404
     township_campaign.refresh_from_db()
     assert township_campaign.state == CampaignState.DRAFT
+
+
+def test_the_campaign_page_sums_each_township_over_its_subtree_and_drills_down_to_its_communities(
+        client, center, center_admin, township, community, sibling_township, sibling_community, community_clerk,
+        fund, standard):
+    for n in range(3):
+        make_on_file(community, community_clerk, n=n, head_name=f"髯翁{n}")
+    make_on_file(township, community_clerk, n=5, head_name="镇直属")
+    make_on_file(sibling_community, community_clerk, n=6, head_name="邻镇户")
+    campaign = make_campaign(center_admin, center, fund)
+    services.campaign_draw(campaign=campaign, actor=center_admin)
+    client.force_login(center_admin)
+
+    def rows(url):
+        """The by-node table as {unit: planned households}."""
+        table = client.get(url).content.decode().split('<h2 id="by-node">')[1].split("<tfoot>")[0]
+        cells = [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+                 for row in table.split("<tr>")[1:]]
+        return {row[0]: row[1] for row in cells if row}
+
+    top = rows(f"/outreach/campaigns/{campaign.pk}/")
+    assert top == {township.name: "4", sibling_township.name: "1"}
+    down = rows(f"/outreach/campaigns/{campaign.pk}/?node={township.pk}")
+    assert down == {f"{township.name}（本级）": "1", community.name: "3"}
+    assert client.get(f"/outreach/campaigns/{campaign.pk}/?node=999999").status_code == 404
 
 
 def test_a_clerk_logs_a_return_visit_from_the_list_and_sees_it_on_the_campaign_and_dossier_pages(
