@@ -35,6 +35,19 @@ def require(condition, message):
         raise WorkflowError(message)
 
 
+def fetch_in_scope(model, obj, actor, *, lock=False, message=None):
+    """``obj`` read again within the actor's scope (``visible_to``), row-locked for the rest of the
+    transaction when ``lock``; a refusal when it lies outside. Services take their rows through this,
+    so that a caller that fetched one elsewhere (an import, a command, a crafted POST) cannot reach past it."""
+    queryset = model.objects.visible_to(actor)
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    try:
+        return queryset.get(pk=obj.pk)
+    except model.DoesNotExist:
+        raise WorkflowError(message or _("该记录不在您的管辖范围内。")) from None
+
+
 @dataclass(frozen=True)
 class Check:
     """One condition of a move. ``holds(subject, actor)`` decides for one row; ``where(actor)``

@@ -40,17 +40,13 @@ from .models import (
     compute_per_capita,
     propose_category,
 )
-from .rules import DOSSIER_RULES, WorkflowError, require
+from .rules import DOSSIER_RULES, WorkflowError, fetch_in_scope, require
 from .validators import FIRST_YEAR, MAX_HOUSEHOLD_SIZE
 
 
 def _locked(household, actor):
-    """The dossier row, fresh and locked for the rest of the transaction, read within the actor's
-    scope: a caller that fetched it elsewhere (an import, a command) cannot reach past it."""
-    try:
-        return Household.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=household.pk)
-    except Household.DoesNotExist:
-        raise WorkflowError(_("该档案不在您的管辖范围内。")) from None
+    """The dossier row, fresh and locked for the rest of the transaction, read within the actor's scope."""
+    return fetch_in_scope(Household, household, actor, lock=True, message=_("该档案不在您的管辖范围内。"))
 
 
 def _locked_for(move, household, actor):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Household, Status
 from cases.money import fen_of, yuan
-from cases.rules import WorkflowError, require
+from cases.rules import WorkflowError, fetch_in_scope, require
 from network.scoping import node_in_scope
 
 from .models import (
@@ -62,17 +62,6 @@ def amount_in_fen(value, *, limit=MAX_AMOUNT, allow_zero=False):
     return fen_of(amount)
 
 
-def _in_scope(model, obj, actor, *, lock=False):
-    """``obj`` re-read within the actor's scope (locked when asked), or a refusal."""
-    queryset = model.objects.visible_to(actor)
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    try:
-        return queryset.get(pk=obj.pk)
-    except model.DoesNotExist:
-        raise WorkflowError(_("该记录不在您的管辖范围内。")) from None
-
-
 def _credit(fund, amount_fen):
     Fund.objects.filter(pk=fund.pk).update(balance_fen=F("balance_fen") + amount_fen)
     return Fund.objects.values_list("balance_fen", flat=True).get(pk=fund.pk)
@@ -104,7 +93,7 @@ def fund_receive(*, fund, actor, amount, kind=EntryKind.RECEIPT, document_number
                  occurred_on=None, note=""):
     """Money comes in: a grant (拨入) or a donation (捐赠), with its document number."""
     _require_perm(actor, "outreach.add_ledgerentry")
-    fund = _in_scope(Fund, fund, actor)
+    fund = fetch_in_scope(Fund, fund, actor)
     require(kind in (EntryKind.RECEIPT, EntryKind.DONATION), _("收入只能是拨入或捐赠。"))
     require(document_number.strip() or kind == EntryKind.DONATION, _("拨入资金必须填写文件或凭证号。"))
     occurred_on = occurred_on or timezone.localdate()
@@ -119,7 +108,7 @@ def fund_receive(*, fund, actor, amount, kind=EntryKind.RECEIPT, document_number
 def fund_allocate(*, source, target, actor, amount, document_number="", occurred_on=None, note=""):
     """The center moves money to a township's fund: two entries that sum to zero, in one transaction."""
     _require_perm(actor, "outreach.add_ledgerentry")
-    source, target = _in_scope(Fund, source, actor), _in_scope(Fund, target, actor)
+    source, target = fetch_in_scope(Fund, source, actor), fetch_in_scope(Fund, target, actor)
     require(source.pk != target.pk, _("调出和调入不能是同一笔资金。"))
     require(source.node.level == 1 and target.node.level == 2,
              _("调拨只能由县援助分中心的资金调入乡镇（系统）工会的资金。"))
@@ -166,7 +155,7 @@ def aid_plan(*, household, program, actor, given_on, cash=0, fund=None, goods=""
     """Records aid to an on-file household (planned: the fund keeper confirms it as paid). The
     household's yearly cap for the program is checked under a lock on its dossier."""
     _require_perm(actor, "outreach.add_aidrecord")
-    household = _in_scope(Household, household, actor, lock=True)
+    household = fetch_in_scope(Household, household, actor, lock=True)
     require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能接受帮扶（先建档后帮扶）。"))
     cash_fen = amount_in_fen(cash, limit=MAX_AID, allow_zero=True)
     goods_value_fen = amount_in_fen(goods_value, limit=MAX_AID, allow_zero=True)
@@ -201,8 +190,8 @@ def aid_pay(*, aid, actor):
     """Confirms planned aid as paid: the fund is debited (refused if it would go below zero) and
     the household's category and income are recorded as they are now."""
     _require_perm(actor, "outreach.pay_aidrecord")
-    aid = _in_scope(AidRecord, aid, actor)
-    household = _in_scope(Household, aid.household, actor, lock=True)
+    aid = fetch_in_scope(AidRecord, aid, actor)
+    household = fetch_in_scope(Household, aid.household, actor, lock=True)
     aid = AidRecord.objects.select_for_update(of=("self",)).get(pk=aid.pk)
     require(aid.state == AidState.PLANNED, _("该帮扶记录当前为“%(state)s”，不能确认发放。")
              % {"state": aid.get_state_display()})
@@ -226,8 +215,8 @@ def aid_reverse(*, aid, actor, reason):
     back (a reversing entry), the record is marked reversed, never edited. A record still planned
     (no money moved) is voided (作废) the same way, with its reason and no ledger entry."""
     _require_perm(actor, "outreach.pay_aidrecord")
-    aid = _in_scope(AidRecord, aid, actor)
-    household = _in_scope(Household, aid.household, actor, lock=True)
+    aid = fetch_in_scope(AidRecord, aid, actor)
+    household = fetch_in_scope(Household, aid.household, actor, lock=True)
     aid = AidRecord.objects.select_for_update(of=("self",)).get(pk=aid.pk)
     require(aid.state != AidState.REVERSED, _("该记录已冲销或作废，不能再次冲销。"))
     require(actor.pk != aid.paid_by_id, _("冲销须由确认发放以外的另一人办理。"))
@@ -310,7 +299,7 @@ def campaign_create(*, actor, node, year, occasion, name, fund, budget, starts_o
     (cash, goods, goods_value): what a household of that category receives."""
     _require_perm(actor, "outreach.add_campaign")
     require(node_in_scope(actor, node), _("该单位不在您的管辖范围内。"))
-    fund = _in_scope(Fund, fund, actor)
+    fund = fetch_in_scope(Fund, fund, actor)
     require(node.is_within(fund.node), _("该资金不属于活动单位或其上级，不能用于本次活动。"))
     require(occasion in Occasion.values, _("请选择节日。"))
     require(name.strip(), _("请填写活动名称。"))
@@ -378,7 +367,7 @@ def recipient_add(*, campaign, household, actor):
     _require_perm(actor, "outreach.change_campaign")
     campaign = _campaign_in_scope(campaign, actor, lock=True)
     _require_draft(campaign)
-    household = _in_scope(Household, household, actor)
+    household = fetch_in_scope(Household, household, actor)
     require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能列入慰问名单（先建档后帮扶）。"))
     require(household.node.is_within(campaign.node), _("该户不在本次活动的范围内。"))
     standard = campaign.standards.filter(category=household.category).first()
@@ -400,7 +389,7 @@ def recipient_add(*, campaign, household, actor):
 def recipient_remove(*, recipient, actor, reason):
     """Takes a household off a draft list, with the reason (the row stays, so the list shows who was removed)."""
     _require_perm(actor, "outreach.change_campaign")
-    recipient = _in_scope(CampaignHousehold, recipient, actor, lock=True)
+    recipient = fetch_in_scope(CampaignHousehold, recipient, actor, lock=True)
     _require_draft(_campaign_in_scope(recipient.campaign, actor))
     require(not recipient.is_removed, _("该户已移出名单。"))
     reason = (reason or "").strip()
@@ -451,7 +440,7 @@ def delivery_record(*, recipient, actor, given_on, cash, goods="", goods_value=0
     """Records one household's delivery in a confirmed campaign: an aid record of the holiday
     program (one live payment per household per campaign, as the database holds), paid at once
     when the actor may confirm payments, and whether the household signed for it."""
-    recipient = _in_scope(CampaignHousehold, recipient, actor)
+    recipient = fetch_in_scope(CampaignHousehold, recipient, actor)
     campaign = _campaign_in_scope(recipient.campaign, actor)
     _require_running(campaign)
     require(not recipient.is_removed, _("该户已移出慰问名单。"))
@@ -515,7 +504,7 @@ def return_visit_log(*, household, actor, visited_on, visitor, method, findings,
     """Logs a return visit (回访) to a household after aid: when, by whom, how, what was found. For a
     campaign's visit, the household must be on its list and the date not before the campaign."""
     _require_perm(actor, "outreach.add_returnvisit")
-    household = _in_scope(Household, household, actor)
+    household = fetch_in_scope(Household, household, actor)
     _past_date(visited_on, _("回访日期不能晚于今天。"))
     require(visitor.strip(), _("请填写回访人。"))
     require(method in ReturnVisit.Method.values, _("请选择回访方式。"))
@@ -545,7 +534,7 @@ def cadre_save(*, cadre, actor):
     in his scope as it was stored)."""
     _require_perm(actor, "outreach.change_cadre" if cadre.pk else "outreach.add_cadre")
     if cadre.pk:
-        _in_scope(Cadre, cadre, actor, lock=True)
+        fetch_in_scope(Cadre, cadre, actor, lock=True)
     require(cadre.node_id is not None and node_in_scope(actor, cadre.node), _("该干部所属节点不在您的管辖范围内。"))
     cadre.name, cadre.post, cadre.unit = cadre.name.strip(), cadre.post.strip(), cadre.unit.strip()
     require(cadre.name and cadre.post and cadre.unit, _("请填写干部的姓名、职务和工作单位。"))
@@ -560,8 +549,8 @@ def pairing_start(*, cadre, household, actor, starts_on):
     household has one live pairing at a time (locked on its dossier), and may be paired again
     after the pairing ends."""
     _require_perm(actor, "outreach.add_pairing")
-    cadre = _in_scope(Cadre, cadre, actor)
-    household = _in_scope(Household, household, actor, lock=True)
+    cadre = fetch_in_scope(Cadre, cadre, actor)
+    household = fetch_in_scope(Household, household, actor, lock=True)
     require(cadre.is_active, _("该干部已不在职，不能新建结对。"))
     require(household.status == Status.APPROVED, _("只有在档的困难职工家庭才能结对帮扶（先建档后帮扶）。"))
     require(household.node.is_within(cadre.node), _("该户不在该干部所属节点的范围内。"))
@@ -579,7 +568,7 @@ def pairing_start(*, cadre, household, actor, starts_on):
 def pairing_end(*, pairing, actor, ends_on, reason):
     """Ends a live pairing on a date no earlier than its start, with the reason."""
     _require_perm(actor, "outreach.change_pairing")
-    pairing = _in_scope(Pairing, pairing, actor, lock=True)
+    pairing = fetch_in_scope(Pairing, pairing, actor, lock=True)
     require(pairing.is_live, _("该结对已于%(date)s结束。") % {"date": pairing.ends_on and pairing.ends_on.isoformat()})
     _past_date(ends_on, _("结束日期不能晚于今天。"))
     require(ends_on >= pairing.starts_on, _("结束日期不能早于结对日期（%(date)s）。")
@@ -598,7 +587,7 @@ def pairing_visit_log(*, pairing, actor, visited_on, activity, cash=0, fund=None
     future, not before it started). Cash or goods given are recorded as planned aid of the
     pairing program through aid_plan (the fund keeper confirms the payment)."""
     _require_perm(actor, "outreach.add_pairingvisit")
-    pairing = _in_scope(Pairing, pairing, actor)
+    pairing = fetch_in_scope(Pairing, pairing, actor)
     pairing = Pairing.objects.select_related("cadre", "household").get(pk=pairing.pk)
     _past_date(visited_on, _("走访日期不能晚于今天。"))
     require(visited_on >= pairing.starts_on, _("走访日期不能早于结对日期（%(date)s）。")

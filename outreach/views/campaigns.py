@@ -26,7 +26,6 @@ from network.models import PATH_DIGITS, Node
 from network.scoping import get_visible_or_404, node_in_scope
 
 from .. import pdf, services
-from ..templatetags.money import yuan as yuan_text
 from ..campaign_forms import (
     CampaignForm,
     DeliveryFormSet,
@@ -37,6 +36,7 @@ from ..campaign_forms import (
     delivery_initial,
 )
 from ..models import AidRecord, AidState, CampaignHousehold, CampaignState, ReturnVisit, SignedSheet
+from ..templatetags.money import yuan as yuan_text
 
 LIVE = [AidState.PLANNED, AidState.PAID]
 RETURN_VISITS_SHOWN = 50
