@@ -251,7 +251,7 @@ class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_head()
+        return super().get_queryset(request)
 
     @admin.display(description=_("户主"), ordering="head_name")
     def head(self, obj):

@@ -22,7 +22,7 @@ CHUNK = 2000
 
 
 def roster_workbook(households, *, unmasked):
-    """Writes the roster of ``households`` (annotated with_head, node and enterprise selected) to
+    """Writes the roster of ``households`` (node and enterprise selected) to
     a temporary .xlsx file and returns it, rewound, for a FileResponse."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("困难职工档案")

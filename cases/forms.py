@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from network.models import Enterprise, Node
 
 from .idcard import birth_date_of, normalize_id_number, sex_of, validate_id_number
-from .money import YuanField
 from .models import (
     AnnualReviewOutcome,
     Category,
@@ -22,6 +21,7 @@ from .models import (
     Relation,
     Status,
 )
+from .money import YuanField
 from .services import member_in_other_active_dossier
 from .validators import (
     FIRST_FILING_YEAR,

@@ -14,7 +14,7 @@ from network.models import Enterprise, Node
 from network.scoping import ScopedManager, ScopedQuerySet
 
 from .money import ZERO, to_fen
-from .names import name_initials, surname_initials
+from .names import given_name, name_initials, surname_initials
 from .official_lists import ETHNICITIES, MARITAL_STATUSES, POLITICAL_STATUSES, as_choices
 from .validators import (
     FIRST_FILING_YEAR,
@@ -244,19 +244,10 @@ class HouseholdQuerySet(ScopedQuerySet):
     def on_file(self):
         return self.filter(status=Status.APPROVED)
 
-    def with_head(self):
-        """Annotates the head's name, ID number, work status, sex and phone: one query, however many rows."""
-        head = Member.objects.filter(household=models.OuterRef("pk"), relation=Relation.HEAD)
-        return self.annotate(
-            head_name=models.Subquery(head.values("name")[:1]),
-            head_id_number=models.Subquery(head.values("id_number")[:1]),
-            head_work_status=models.Subquery(head.values("work_status")[:1]),
-            head_sex=models.Subquery(head.values("sex")[:1]),
-            head_phone=models.Subquery(head.values("phone")[:1]),
-        )
-
     def not_reviewed_in(self, year):
-        return self.on_file().filter(approved_at__year__lt=year).exclude(annual_reviews__year=year)
+        """On-file dossiers approved before ``year`` (this year) and not reviewed for it yet."""
+        return self.on_file().filter(approved_at__year__lt=year).filter(
+            Q(last_reviewed_year__isnull=True) | Q(last_reviewed_year__lt=year))
 
 
 class Household(models.Model):
@@ -330,8 +321,21 @@ class Household(models.Model):
     exited_at = models.DateTimeField(_("退出时间"), null=True, blank=True, editable=False)
     # written by outreach when aid is paid, so "never aided" needs no reverse import
     last_aided_at = models.DateTimeField(_("最近帮扶时间"), null=True, blank=True, editable=False)
+    # the latest year of an annual review, kept by the review service: "not reviewed this year" by index
+    last_reviewed_year = models.PositiveSmallIntegerField(_("最近复核年度"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # the head's fields the list shows, filters, sorts and searches on, kept true by the dossier
+    # service (household_recompute, on every save path) so that a page reads them from this row
+    head_name = models.CharField(_("户主姓名"), max_length=40, blank=True, editable=False, db_index=True)
+    head_id_number = models.CharField(_("户主身份证号"), max_length=18, blank=True, editable=False, db_index=True)
+    head_work_status = models.CharField(_("户主就业状况"), max_length=16, choices=WorkStatus.choices, blank=True,
+                                        editable=False)
+    head_sex = models.CharField(_("户主性别"), max_length=1, choices=Sex.choices, blank=True, editable=False)
+    head_phone = models.CharField(_("户主电话"), max_length=30, blank=True, editable=False)
+
+    # the head's copies are the members' own values: their history is the members' history
+    history = HistoricalRecords(excluded_fields=["updated_at", "head_name", "head_id_number", "head_work_status",
+                                                 "head_sex", "head_phone", "last_reviewed_year"])
     objects = ScopedManager.from_queryset(HouseholdQuerySet)()
     scope_node = "node"
 
@@ -339,6 +343,21 @@ class Household(models.Model):
         verbose_name = _("困难职工档案")
         verbose_name_plural = _("困难职工档案")
         ordering = ["-created_at"]
+        # one index for the default order and one per filter the list offers, each ending in that
+        # order, so every filter's first pages and the worklist read an index, never sort the table
+        indexes = [
+            models.Index(fields=["-created_at"], name="cases_hh_created"),
+            models.Index(fields=["status", "-created_at"], name="cases_hh_status_created"),
+            models.Index(fields=["category", "-created_at"], name="cases_hh_category_created"),
+            models.Index(fields=["head_work_status", "-created_at"], name="cases_hh_work_created"),
+            models.Index(fields=["primary_cause", "-created_at"], name="cases_hh_cause_created"),
+            models.Index(fields=["filed_on"], name="cases_hh_filed_on"),
+            models.Index(fields=["per_capita_monthly_income"], name="cases_hh_per_capita"),
+            models.Index(fields=["household_size"], name="cases_hh_size"),
+            models.Index(fields=["status", "last_reviewed_year"], name="cases_hh_status_reviewed"),
+            models.Index(fields=["status", "last_aided_at"], name="cases_hh_status_aided"),
+            models.Index(fields=["status", "node"]),
+        ]
         permissions = [
             ("submit_household", _("提交档案")),
             ("review_household", _("初审档案")),
@@ -368,7 +387,6 @@ class Household(models.Model):
                 name="cases_household_approved_has_number",
             ),
         ]
-        indexes = [models.Index(fields=["status", "node"])]
 
     def __str__(self):
         return self.number or _("未编号档案 #%(pk)s") % {"pk": self.pk}
@@ -419,13 +437,17 @@ class Member(models.Model):
 
     household = models.ForeignKey(Household, verbose_name=_("档案"), on_delete=models.CASCADE, related_name="members")
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
-    name = models.CharField(_("姓名"), max_length=40, validators=[validate_person_name])
+    name = models.CharField(_("姓名"), max_length=40, validators=[validate_person_name], db_index=True)
+    # the name without the surname, for a search by the given name alone (建华 finds 李建华)
+    given_name = models.CharField(_("名"), max_length=40, blank=True, editable=False, db_index=True)
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=40, blank=True, editable=False, db_index=True)
     # the initials with the surname's own reading where it differs (曾志伟: czw above, zzw here)
     name_initials_alt = models.CharField(
         _("姓名拼音首字母（姓氏读音）"), max_length=40, blank=True, editable=False, db_index=True
     )
-    id_number = models.CharField(_("身份证号"), max_length=18)
+    # indexed for a search by the whole number or its start, in exited dossiers too (the unique
+    # index covers the active ones only)
+    id_number = models.CharField(_("身份证号"), max_length=18, db_index=True)
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(_("民族"), max_length=20, blank=True, default="汉族", choices=as_choices(ETHNICITIES))
@@ -470,11 +492,13 @@ class Member(models.Model):
             ),
         ]
 
+
     def __str__(self):
         return self.name
 
     def save(self, *args, **kwargs):
-        # derived for search by pinyin initials (张志强 → zzq; 曾志伟 → czw and zzw)
+        # derived for search by pinyin initials (张志强 → zzq; 曾志伟 → czw and zzw) and given name
+        self.given_name = given_name(self.name)
         self.name_initials = name_initials(self.name)
         self.name_initials_alt = surname_initials(self.name)
         super().save(*args, **kwargs)

@@ -22,3 +22,18 @@ def surname_initials(name):
             alternative = SURNAME_INITIALS[surname] + name_initials(name[len(surname):])
             return "" if alternative == name_initials(name) else alternative
     return ""
+
+
+# two-character surnames (复姓): the given name starts after them
+COMPOUND_SURNAMES = {
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒",
+    "夏侯", "端木", "万俟", "单于", "独孤", "南宫", "西门", "百里", "呼延", "轩辕", "申屠", "澹台", "公冶",
+}
+
+
+def given_name(name):
+    """The name without its surname (李建华 → 建华, 欧阳明 → 明), so that a search for the given name
+    is a prefix search on an index like a search for the whole name."""
+    name = name.strip()
+    surname = 2 if name[:2] in COMPOUND_SURNAMES else 1
+    return name[surname:] if len(name) > surname else ""

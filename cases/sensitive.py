@@ -85,7 +85,8 @@ PHONE = Display(mask_phone)
 BANK_ACCOUNT = Display(mask_id_number)
 
 SENSITIVE.register(
-    Household, {"phone": PHONE, "bank_account": BANK_ACCOUNT}, permission=PERMISSION, log_reveal=log_admin_reveal,
+    Household, {"phone": PHONE, "bank_account": BANK_ACCOUNT, "head_id_number": ID_NUMBER, "head_phone": PHONE},
+    permission=PERMISSION, log_reveal=log_admin_reveal,
 )
 SENSITIVE.register(
     Member, {"id_number": ID_NUMBER, "birth_date": BIRTH_DATE, "phone": PHONE},

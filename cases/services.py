@@ -87,8 +87,21 @@ def household_recompute(household, members=None):
     standard = DibaoStandard.objects.applying_to(household.node, year) if household.node_id else None
     household.dibao_standard_monthly = standard.monthly_for(household.hukou_type) if standard else None
     household.proposed_category = propose_category(per_capita, household.dibao_standard_monthly)
+    household_copy_head(household, members)
     if household.status in (Status.DRAFT, Status.SUBMITTED, Status.PRELIM_PASSED) and household.category != Category.ACCIDENT:
         household.category = household.proposed_category
+    return household
+
+
+def household_copy_head(household, members):
+    """Copies the head's name, ID number, work status, sex and phone onto the household (the list
+    filters, sorts and searches on them by index). Does not save; household_recompute calls it."""
+    head = next((member for member in members if member.relation == Relation.HEAD), None)
+    household.head_name = head.name.strip() if head else ""
+    household.head_id_number = head.id_number if head else ""
+    household.head_work_status = head.work_status if head else ""
+    household.head_sex = head.sex if head else ""
+    household.head_phone = head.phone if head else ""
     return household
 
 
@@ -410,6 +423,8 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
         household=household, year=year, outcome=outcome, reviewer=actor, opinion=opinion,
         category=category if outcome == AnnualReviewOutcome.CHANGE else household.category,
     )
+    household.last_reviewed_year = max(year, household.last_reviewed_year or 0)
+    Household.objects.filter(pk=household.pk).update(last_reviewed_year=household.last_reviewed_year)
     if outcome == AnnualReviewOutcome.EXIT:
         household_exit(household=household, actor=actor, reason=exit_reason, opinion=opinion)
     elif outcome == AnnualReviewOutcome.CHANGE:

@@ -64,7 +64,7 @@ def with_waiting(queryset):
 def queue(queryset):
     """A group's rows as the worklist shows them: those sent back for correction first, then the
     longest waiting."""
-    rows = with_waiting(queryset.with_head().select_related("node"))
+    rows = with_waiting(queryset.select_related("node"))
     return rows.order_by(F("returned").desc(), "waiting_since", "pk")
 
 

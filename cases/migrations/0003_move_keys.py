@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 # the Chinese texts stored before the moves had keys, and the key each becomes
 ACTIONS = {
     "提交": "submit", "初审通过": "preliminary", "中心审核通过": "center_review", "公示": "notice",

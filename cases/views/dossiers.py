@@ -25,19 +25,37 @@ from ..forms import (
 )
 from ..history import dossier_history
 from ..models import Category, DibaoStandard, Household, NoticeEntry, Relation, Status, StatusChange
-from ..sensitive import log_access, may_unmask, reveal
 from ..rules import DOSSIER_RULES
+from ..sensitive import log_access, may_unmask, reveal
 from ..services import WorkflowError, household_save
 from ..worklist import worklist_for
 
 PAGE_SIZE = 50
+# pages further than this are not shown: OFFSET grows with the depth; a filter is quicker for a person too
+MAX_PAGES = 200
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (the list's summary query already counted the rows): one scan, not two."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self):
+        return self._known_count
+
+    @property
+    def num_pages(self):
+        return min(super().num_pages, MAX_PAGES)
 
 
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def household_list(request):
     households = (
-        Household.objects.visible_to(request.user).with_head().select_related("node", "enterprise").order_by("-created_at")
+        Household.objects.visible_to(request.user).select_related("node", "enterprise").order_by("-created_at")
     )
     filterset = HouseholdFilter(request.GET or None, households, user=request.user)
     rows = filterset.qs
@@ -48,13 +66,17 @@ def household_list(request):
         accident=Count("pk", filter=Q(category=Category.ACCIDENT)),
         approved=Count("pk", filter=Q(status=Status.APPROVED)),
     )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(rows, PAGE_SIZE, count=counts["total"])
+    asked = request.GET.get("page", "")
+    too_deep = asked.isdigit() and int(asked) > MAX_PAGES
+    page = paginator.get_page(MAX_PAGES if too_deep else asked)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "cases/household_list.html",
-        {"filter": filterset, "page": page, "counts": counts, "query": query.urlencode()},
+        {"filter": filterset, "page": page, "counts": counts, "query": query.urlencode(),
+         "too_deep": too_deep or paginator.num_pages > MAX_PAGES, "max_rows": MAX_PAGES * PAGE_SIZE},
     )
 
 
@@ -63,7 +85,7 @@ def household_list(request):
 @permission_required("cases.view_household", raise_exception=True)
 def household_export(request):
     """The filtered list as an Excel roster, streamed; masked unless asked for and permitted (logged)."""
-    households = Household.objects.visible_to(request.user).with_head().select_related("node", "enterprise")
+    households = Household.objects.visible_to(request.user).select_related("node", "enterprise")
     filterset = HouseholdFilter(request.GET or None, households, user=request.user)
     unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
     rows = filterset.qs.order_by("node__path", "number", "pk")

@@ -62,7 +62,7 @@ def notice_list(request):
 def notice_create(request):
     _require_center_admin(request.user)
     candidates = (
-        Household.objects.visible_to(request.user).filter(status=Status.CENTER_PASSED).with_head()
+        Household.objects.visible_to(request.user).filter(status=Status.CENTER_PASSED)
         .select_related("node").order_by("node__path", "pk")
     )
     form = NoticeForm(request.POST or None, candidates=candidates, user=request.user)
@@ -90,7 +90,7 @@ def notice_entries(batch):
     """The batch's entries in the order of the list, in three queries: each with its household
     (head annotated, node selected) and objections, ``masked_id``, ``withdrawn`` (an objection was
     upheld) and, for those still on the list, ``public_no``: the page and the printed list read it."""
-    households = Household.objects.with_head().select_related("node")
+    households = Household.objects.all().select_related("node")
     logged = Objection.objects.select_related("logged_by", "resolved_by")
     entries = list(
         batch.entries.order_by("household__node__path", "pk")
@@ -177,7 +177,7 @@ def notice_approve(request, pk):
 def objection_create(request, pk):
     batch = _get_batch(request.user, pk)
     entries = list(batch.entries.prefetch_related(
-        Prefetch("household", queryset=Household.objects.with_head().select_related("node"))
+        Prefetch("household", queryset=Household.objects.all().select_related("node"))
     ))
     form = ObjectionForm(request.POST, entries=entries, prefix="objection")
     if form.is_valid():

@@ -27,7 +27,7 @@ PAGE_SIZE = 100
 
 def _with_household(records):
     return records.select_related("node", "fund", "campaign", "beneficiary").prefetch_related(
-        Prefetch("household", queryset=Household.objects.with_head()))
+        Prefetch("household", queryset=Household.objects.all()))
 
 
 @login_required

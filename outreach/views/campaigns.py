@@ -64,12 +64,10 @@ def _recipients(campaign, user):
 
 
 def _with_heads(recipients):
-    """Attaches the head's name to each recipient's household, in one query for all of them."""
+    """The recipients, each with its head's name (kept on the household) and its cash as shown."""
     rows = list(recipients)
-    heads = dict(Household.objects.filter(pk__in=[row.household_id for row in rows]).with_head()
-                 .values_list("pk", "head_name"))
     for row in rows:
-        row.head_name = heads.get(row.household_id) or "—"
+        row.head_name = row.household.head_name or "—"
         row.cash = yuan_text(row.cash_fen)
     return rows
 
@@ -180,7 +178,7 @@ def campaign_detail(request, pk):
         "may_log_return": request.user.has_perm("outreach.add_returnvisit"),
         "return_visits": (ReturnVisit.objects.visible_to(request.user).filter(campaign=campaign)
                           .select_related("recorded_by")
-                          .prefetch_related(Prefetch("household", queryset=Household.objects.with_head()))
+                          .prefetch_related(Prefetch("household", queryset=Household.objects.all()))
                           .order_by("-visited_on", "-pk")[:RETURN_VISITS_SHOWN]),
         "return_visit_count": ReturnVisit.objects.visible_to(request.user).filter(campaign=campaign)
         .values("household").distinct().count(),
@@ -392,11 +390,9 @@ def campaign_signoff_pdf(request, pk, node_pk):
                   .filter(campaign=campaign, removed_reason="", household__node__path__startswith=node.path)
                   .select_related("household").order_by("household__node__path", "household__number", "pk"))
     rows = list(recipients)
-    heads = {row["pk"]: row for row in Household.objects.filter(pk__in=[r.household_id for r in rows]).with_head()
-             .values("pk", "head_name", "head_id_number")}
     for row in rows:
-        row.head_name = heads[row.household_id]["head_name"] or "—"
-        row.head_id_number = heads[row.household_id]["head_id_number"]
+        row.head_name = row.household.head_name or "—"
+        row.head_id_number = row.household.head_id_number
         row.category_label = row.household.get_category_display()
         row.cash = yuan(row.cash_fen)
     totals = {"households": len(rows), "cash": yuan(sum(row.cash_fen for row in rows)),

@@ -7,7 +7,7 @@ aid there, through aid_plan."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, DateField, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, DateField, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,8 +34,7 @@ def months_before(day, months):
 
 
 def _with_head_name(pairings):
-    head = Member.objects.filter(household=OuterRef("household_id"), relation=Relation.HEAD)
-    return pairings.annotate(head_name=Subquery(head.values("name")[:1]))
+    return pairings.annotate(head_name=F("household__head_name"))
 
 
 def overdue_pairings(user, months):
@@ -137,7 +136,7 @@ def pairing_create(request, pk):
     candidates = (
         Household.objects.visible_to(request.user).on_file().filter(node__path__startswith=cadre.node.path)
         .exclude(Exists(Pairing.objects.filter(household=OuterRef("pk"), ends_on__isnull=True)))
-        .with_head().select_related("node").order_by("node__path", "number")
+        .select_related("node").order_by("node__path", "number")
     )
     form = PairingStartForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():

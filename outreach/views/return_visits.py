@@ -19,7 +19,7 @@ from .campaigns import get_campaign_for
 @login_required
 @permission_required("outreach.add_returnvisit", raise_exception=True)
 def return_visit_create(request, household_pk):
-    household = get_visible_or_404(Household.objects.with_head().select_related("node"), request.user,
+    household = get_visible_or_404(Household.objects.all().select_related("node"), request.user,
                                    pk=household_pk)
     campaign_pk = request.POST.get("campaign") or request.GET.get("campaign") or ""
     campaign = get_campaign_for(request.user, campaign_pk) if campaign_pk.isdigit() else None

@@ -77,6 +77,16 @@ def make_household(node, created_by, *, head_name="张志强", head_id=None, sta
             household=household, relation=relation, name=name, id_number=id_number,
             birth_date=birth_date_of(id_number), sex=sex_of(id_number), in_active_dossier=status != Status.EXITED,
         )
+    return copy_head(household)
+
+
+def copy_head(household):
+    """The head's copies on the household after a test wrote members directly, as the dossier
+    service keeps them on every save."""
+    from cases.services import household_copy_head
+
+    household_copy_head(household, list(household.members.all()))
+    household.save()
     return household
 
 

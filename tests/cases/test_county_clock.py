@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import AnnualReview, Household, Status
-from cases.services import WorkflowError
+from cases.models import Household, Status
+from cases.services import WorkflowError, household_annual_review
 
 from ..conftest import county_time, frozen_at
 from .conftest import make_household, make_id_number, make_standard
@@ -79,7 +79,7 @@ def test_on_new_years_day_last_years_reviewed_dossiers_wait_for_this_years_revie
     time_machine.move_to(county_time(2025, 6, 1))
     household = make_household(community, community_clerk, head_name="去年批准户", status=Status.APPROVED)
     time_machine.move_to(county_time(2026, 3, 1))
-    AnnualReview.objects.create(household=household, year=2026, outcome="confirm", reviewer=center_admin)
+    household_annual_review(household=household, actor=center_admin, year=2026, outcome="confirm")
 
     def not_reviewed():
         client.force_login(center_admin)  # a session idle for months has ended

@@ -4,10 +4,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AnnualReview, Member, Relation, Status, WorkStatus
+from cases.models import Member, Relation, Status, WorkStatus
+from cases.services import household_annual_review
 
 from ..conftest import make_enterprise
-from .conftest import make_household, make_id_number
+from .conftest import copy_head, make_household, make_id_number
 
 
 @pytest.fixture
@@ -22,6 +23,7 @@ def households(community, sibling_community, community_clerk, outsider):
     zhao = make_household(community, community_clerk, head_name="赵大勇", status=Status.SUBMITTED,
                           head_id=make_id_number(serial=444), primary_cause="disaster")
     Member.objects.filter(household=zhao, relation=Relation.HEAD).update(work_status=WorkStatus.UNEMPLOYED)
+    copy_head(zhao)
     return {
         "zhang": zhang,
         "li": li,
@@ -94,7 +96,7 @@ def test_not_reviewed_this_year_lists_on_file_dossiers_without_a_review(client, 
     zhang.save()
     client.force_login(center_admin)
     assert names_on(client.get(reverse("cases:household_list"), {"not_reviewed": "true"})) == {"张志强"}
-    AnnualReview.objects.create(household=zhang, year=timezone.localdate().year, outcome="confirm", reviewer=center_admin)
+    household_annual_review(household=zhang, actor=center_admin, year=timezone.localdate().year, outcome="confirm")
     assert names_on(client.get(reverse("cases:household_list"), {"not_reviewed": "true"})) == set()
 
 

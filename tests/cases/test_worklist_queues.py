@@ -9,9 +9,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Category, Household, Member, Move, Relation, Status, StatusChange
+from cases.models import (
+    Category,
+    Household,
+    Member,
+    Move,
+    Relation,
+    Status,
+    StatusChange,
+)
 
-from .conftest import backdate_notice, make_household, make_id_number
+from .conftest import backdate_notice, copy_head, make_household, make_id_number
 
 WORKLIST = reverse("cases:worklist")
 
@@ -283,6 +291,7 @@ def test_after_an_approval_the_message_offers_the_next_dossier_whose_notice_has_
 def test_the_next_dossiers_name_is_escaped(client, community, community_clerk, township_reviewer):
     done, waiting = submitted(community, community_clerk, 2)
     Member.objects.filter(household=waiting, relation=Relation.HEAD).update(name="<b>户主</b>")
+    copy_head(waiting)
     client.force_login(township_reviewer)
 
     response = preliminary(client, done)
