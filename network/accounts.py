@@ -100,7 +100,7 @@ def unused_accounts(now=None):
 def disable_unused_accounts(now=None):
     """Disables every unused account (``unused_accounts``), each with its history record and
     audit entry (by the system: no actor); returns them."""
-    accounts = list(unused_accounts(now).select_for_update())
+    accounts = list(unused_accounts(now).select_for_update(of=("self",)))
     for account in accounts:
         account.is_active = False
         account.save(update_fields=["is_active"])
