@@ -129,6 +129,24 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Either Django's own connection pool in each app process (DB_POOL=1, psycopg's pool: a few
+    # connections per process, reused), or PgBouncer in front of PostgreSQL (DB_PGBOUNCER=1): in its
+    # transaction pooling a connection serves another client between transactions, so server-side
+    # cursors (which the exports' .iterator() opens and reads across round trips) must be off.
+    DB_POOL = env_bool("DB_POOL")
+    DB_PGBOUNCER = env_bool("DB_PGBOUNCER")
+    if DB_POOL and DB_PGBOUNCER:
+        raise ImproperlyConfigured("DB_POOL and DB_PGBOUNCER: choose one pool, not both.")
+    if DB_POOL:
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("DB_POOL=1 needs CONN_MAX_AGE=0 (the pool keeps the connections).")
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {"min_size": env_int("DB_POOL_MIN_SIZE", 2), "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+                     "timeout": env_int("DB_POOL_TIMEOUT", 10)},
+        }
+    if DB_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -196,6 +214,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# In production nginx serves STATIC_ROOT; collectstatic names each file by its content's hash
+# (app.3f2a9c.css), so nginx may let browsers keep them a year and a new release is never mixed
+# with an old cached file. Uploads go through the default storage: FileSystemStorage in MEDIA_ROOT,
+# or an S3-compatible store by settings alone (README, "Growing past one machine").
+STORAGES = {
+    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+    },
+}
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
