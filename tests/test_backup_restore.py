@@ -142,8 +142,10 @@ def test_a_backup_taken_while_writes_go_on_restores_whole_into_a_fresh_database(
     assert after["balances"][0][1] == sum(entry[2] for entry in after["ledger"])
     assert after["dossier"] == original["dossier"] and len(after["dossier"]) == 3
     assert after["upload"] == original["upload"] is not None
-    # every other table exactly as it was (only the ledger was written meanwhile)
-    moving = {"outreach.LedgerEntry"}
+    # every other table exactly as it was (only the ledger, and the audit log of its receipts, were
+    # written meanwhile), and the audit log as long as the ledger
+    moving = {"outreach.LedgerEntry", "network.AuditEntry"}
+    assert after["rows"]["network.AuditEntry"] == receipts
     assert {k: v for k, v in after["rows"].items() if k not in moving} == {
         k: v for k, v in original["rows"].items() if k not in moving}
 
