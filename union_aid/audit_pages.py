@@ -10,6 +10,7 @@ import tempfile
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
@@ -32,10 +33,11 @@ CHUNK = 2000
 class AuditFilter(django_filters.FilterSet):
     """The page's filters; the users and nodes offered are those of the reader's subtree."""
 
-    user = django_filters.ModelChoiceFilter(label=_("账号"), queryset=User.objects.none())
-    node = django_filters.ModelChoiceFilter(label=_("节点（含下级）"), queryset=Node.objects.none(), method="in_subtree")
-    action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices)
-    outcome = django_filters.ChoiceFilter(label=_("结果"), choices=AuditOutcome.choices)
+    user = django_filters.ModelChoiceFilter(label=_("账号"), queryset=User.objects.none(), empty_label=_("全部"))
+    node = django_filters.ModelChoiceFilter(label=_("节点（含下级）"), queryset=Node.objects.none(), method="in_subtree",
+                                            empty_label=_("全部"))
+    action = django_filters.ChoiceFilter(label=_("操作"), choices=AuditAction.choices, empty_label=_("全部"))
+    outcome = django_filters.ChoiceFilter(label=_("结果"), choices=AuditOutcome.choices, empty_label=_("全部"))
     since = django_filters.DateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte",
                                       widget=forms.DateInput(attrs={"type": "date"}))
     until = django_filters.DateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte",
@@ -74,9 +76,21 @@ def _entries(request):
 def audit_list(request):
     filterset = _entries(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.object_label = object_label(entry.object_type)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "union_aid/audit_list.html", {"filter": filterset, "page": page, "query": query.urlencode()})
+    context = {"filter": filterset, "page": page, "query": query.urlencode(),
+               "object_label": object_label(request.GET.get("object_type", ""))}
+    return render(request, "union_aid/audit_list.html", context)
+
+
+def object_label(object_type):
+    """The Chinese name of an entry's object type (档案 for cases.household), or the type itself."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name) if object_type else ""
+    except (LookupError, ValueError):
+        return object_type
 
 
 COLUMNS = [("时间", 19), ("用户名", 16), ("姓名", 10), ("节点", 24), ("操作", 14), ("对象类型", 18), ("对象编号", 10),
@@ -98,7 +112,7 @@ def audit_workbook(entries):
     for count, entry in enumerate(entries.iterator(chunk_size=CHUNK), start=1):
         sheet.append(safe_row(sheet, [
             f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M:%S}", entry.username or "（系统）", entry.user_name,
-            entry.node_name, entry.get_action_display(), entry.object_type, entry.object_id,
+            entry.node_name, entry.get_action_display(), object_label(entry.object_type), entry.object_id,
             entry.get_outcome_display(), entry.ip_address or "", entry.row_count, entry.detail,
         ]))
     target = tempfile.TemporaryFile(suffix=".xlsx")
