@@ -469,6 +469,10 @@ class DibaoStandardAdmin(ScopedHistoryAdmin):
     list_select_related = ["node"]
     fields = ["node", "year", "urban_monthly", "rural_monthly", "note"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.audit_standard_change(request.user, obj)
+
 
 class NoticeEntryInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularInline):
     model = NoticeEntry

@@ -83,6 +83,15 @@ class HouseholdFilter(django_filters.FilterSet):
         # no dossier is filed before 1995 nor after this year (next year's, at the year's turn)
         self.filters["year"].extra["max_value"] = timezone.localdate().year + 1
 
+    def applied_names(self):
+        """The labels of the filters applied, never their values (a search may be a name): for
+        the audit log of an export."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        return [str(self.filters[name].label) for name, value in self.form.cleaned_data.items()
+                if value not in (None, "", [], False)]
+
     def describe(self):
         """The filters applied, as the user chose them, in Chinese: 辖区节点=弥阳镇工会联合会；困难类别=深度困难
         (for the log of an unmasked export). Values the form refused were not applied and are left out."""

@@ -12,6 +12,8 @@ from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
 
+from network import audit
+from network.models import AuditAction
 from network.sensitive import SENSITIVE, Display
 
 from .idcard import mask_id_number, mask_phone, normalize_id_number
@@ -39,6 +41,10 @@ def reveal(request, household, channel):
     return True
 
 
+# the channels whose view writes its own audit entry (the export, naming full numbers in it)
+EXPORTED = {RevealChannel.PDF, RevealChannel.EXPORT}
+
+
 def log_access(user, household, channel, *, detail="", row_count=None):
     """Logs a reveal. One dossier's reveal is scoped to its node; a bulk one (``household`` None)
     to the user's own node, so that the center above him reads it."""
@@ -48,6 +54,9 @@ def log_access(user, household, channel, *, detail="", row_count=None):
     SensitiveAccess.objects.create(
         user=user, household=household, node_id=node_id, channel=channel, detail=detail, row_count=row_count
     )
+    if channel not in EXPORTED:
+        # a printed or exported copy is audited once, as the export, by its view
+        audit.record(user, AuditAction.REVEAL, household, detail=RevealChannel(channel).label)
 
 
 def log_admin_reveal(user, household):

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network import audit
+from network.models import AuditAction
 from network.scoping import node_in_scope
 
 from .idcard import birth_date_of, normalize_id_number, sex_of, validate_id_number
@@ -56,8 +58,15 @@ def _locked_for(move, household, actor):
     return household
 
 
+# the moves the audit log records (with the dossier, never the opinion: it is free text)
+AUDITED_MOVES = {Move.APPROVE: AuditAction.APPROVE, Move.RETURN: AuditAction.RETURN, Move.EXIT: AuditAction.EXIT}
+
+
 def _move(household, actor, move, to_status, opinion="", **fields):
     from_status = household.status
+    if move in AUDITED_MOVES:
+        audit.record(actor, AUDITED_MOVES[move], household,
+                     detail=ExitReason(fields["exit_reason"]).label if move == Move.EXIT else "")
     household.status = to_status
     for name, value in fields.items():
         setattr(household, name, value)
@@ -442,6 +451,12 @@ def household_reopen(*, household, actor, reason):
     require(reason.strip(), _("请填写返困情况说明。"))
     _set_members_active(household, True)
     return _move(household, actor, Move.REOPEN, Status.DRAFT, reason, exit_reason="", exited_at=None)
+
+
+def audit_standard_change(actor, standard):
+    """A 低保 standard was set or changed: its year, node and amounts are not personal, so say them."""
+    audit.record(actor, AuditAction.STANDARD_CHANGE, standard,
+                 detail=f"{standard.year}年 {standard.node.name}：城镇 {standard.urban_monthly} 元，农村 {standard.rural_monthly} 元")
 
 
 def member_in_other_active_dossier(id_number, household=None):

@@ -7,7 +7,8 @@ class NetworkConfig(AppConfig):
     verbose_name = _("四级网络与工作人员")
 
     def ready(self):
-        from . import checks  # noqa: F401  registers the scoping check
+        from . import audit, checks  # noqa: F401  registers the scoping check and the login signals
         from .permissions import ROLE_PERMISSIONS, collect_role_permissions
 
         ROLE_PERMISSIONS.update(collect_role_permissions())
+        audit.connect_lockout_signal()

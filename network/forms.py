@@ -46,6 +46,8 @@ class StaffCreateForm(GrantCheckMixin, UserCreationForm):
         user = super().save(commit=False)
         # every staff account may open the back office; what it sees there is scoped and role-bound
         user.is_staff = True
+        # someone else chose this password: its owner replaces it at his first login
+        user.must_change_password = True
         if commit:
             user.save()
         return user

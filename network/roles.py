@@ -22,7 +22,8 @@ ROLE_PERMISSIONS = {
     # a clerk may add the unit a worker belongs to while filing his dossier
     Role.DATA_ENTRY: VIEW | {"add_enterprise"},
     Role.REVIEWER: VIEW | {"view_user"},
-    Role.CENTER_ADMIN: VIEW | MANAGE,
+    # the audit log: who did what in the admin's subtree
+    Role.CENTER_ADMIN: VIEW | MANAGE | {"view_auditentry"},
     Role.FINANCE: VIEW,
     Role.LEADER: VIEW | {"view_user"},
 }

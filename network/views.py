@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -6,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .accounts import password_set, record_changes, snapshot
 from .forms import StaffCreateForm, StaffEditForm
 from .models import Node, Role, User
+from .scoping import get_visible_or_404
 
 STAFF_PAGE_SIZE = 50
-from .scoping import get_visible_or_404
 
 
 def _subtree_totals(nodes):
@@ -85,6 +88,7 @@ def staff_create(request):
     form = StaffCreateForm(request.POST or None, granted_by=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
+        record_changes(request.user, user, None)
         messages.success(request, _("账号“%(name)s”已创建。") % {"name": user.display_name})
         return redirect("network:staff_list")
     return render(request, "network/user_form.html", {"form": form, "title": _("新建工作人员账号")})
@@ -97,9 +101,11 @@ def staff_edit(request, pk):
     if account.rank > request.user.rank:
         messages.error(request, _("不能修改角色高于您本人的账号。"))
         return redirect("network:staff_list")
+    before = snapshot(account)
     form = StaffEditForm(request.POST or None, instance=account, granted_by=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        record_changes(request.user, account, before)
         messages.success(request, _("账号“%(name)s”已保存。") % {"name": account.display_name})
         return redirect("network:staff_list")
     return render(request, "network/user_form.html", {"form": form, "title": _("修改工作人员账号"), "account": account})
@@ -113,10 +119,22 @@ def staff_toggle_active(request, pk):
     if account.pk == request.user.pk or account.rank > request.user.rank:
         messages.error(request, _("不能停用您本人或角色高于您本人的账号。"))
     else:
+        before = snapshot(account)
         account.is_active = not account.is_active
         account.save(update_fields=["is_active"])
+        record_changes(request.user, account, before)
         if account.is_active:
             messages.success(request, _("账号“%(name)s”已启用。") % {"name": account.display_name})
         else:
             messages.success(request, _("账号“%(name)s”已停用。") % {"name": account.display_name})
     return redirect("network:staff_list")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own password page; the new password is the owner's own (no forced change left),
+    with its date for the expiry, and the change is audited."""
+
+    def form_valid(self, form):
+        password_set(actor=self.request.user, account=self.request.user, raw_password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, self.request.user)
+        return redirect(self.get_success_url())

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from cases.models import Household, Status
 from cases.money import fen_of, yuan
 from cases.rules import WorkflowError, fetch_in_scope, require
+from network import audit
+from network.models import AuditAction
 from network.scoping import node_in_scope
 
 from .models import (
@@ -100,6 +102,7 @@ def fund_receive(*, fund, actor, amount, kind=EntryKind.RECEIPT, document_number
     _past_date(occurred_on, _("到账日期不能晚于今天。"))
     amount_fen = amount_in_fen(amount)
     balance = _credit(fund, amount_fen)
+    audit.record(actor, AuditAction.RECEIPT, fund, detail=f"{EntryKind(kind).label} {yuan(amount_fen)} 元")
     return _entry(fund, kind, amount_fen, balance, actor, document_number=document_number.strip(),
                   counterparty=counterparty, occurred_on=occurred_on, note=note)
 
@@ -120,6 +123,7 @@ def fund_allocate(*, source, target, actor, amount, document_number="", occurred
     into = _entry(target, EntryKind.ALLOCATION_IN, amount_fen, _credit(target, amount_fen), actor,
                   document_number=document_number, counterparty=source.node.name, occurred_on=occurred_on, note=note,
                   counterpart=out)
+    audit.record(actor, AuditAction.ALLOCATION, source, detail=f"调入资金 #{target.pk}，{yuan(amount_fen)} 元")
     return out, into
 
 
@@ -206,6 +210,8 @@ def aid_pay(*, aid, actor):
     aid.category_at_payment, aid.per_capita_at_payment = household.category, household.per_capita_monthly_income
     aid.save(update_fields=["state", "paid_by", "paid_at", "category_at_payment", "per_capita_at_payment"])
     Household.objects.filter(pk=household.pk).update(last_aided_at=now)
+    # the family is the object, so that "who paid them" is one filter of the audit page
+    audit.record(actor, AuditAction.PAYMENT, household, detail=_aid_detail(aid))
     return aid
 
 
@@ -230,7 +236,14 @@ def aid_reverse(*, aid, actor, reason):
     aid.save(update_fields=["state", "reversed_by", "reversed_at", "reversal_reason"])
     last = AidRecord.objects.filter(household=household, state=AidState.PAID).aggregate(last=Max("paid_at"))["last"]
     Household.objects.filter(pk=household.pk).update(last_aided_at=last)
+    audit.record(actor, AuditAction.REVERSAL, household, detail=_aid_detail(aid))
     return aid
+
+
+def _aid_detail(aid):
+    """An aid record as the audit log names it: its id, program, fund and amounts (never the goods'
+    description or the reason, which are typed)."""
+    return f"帮扶记录 #{aid.pk}（{aid.get_program_display()}），资金 #{aid.fund_id or '—'}，现金 {yuan(aid.cash_fen)} 元，物品折价 {yuan(aid.goods_value_fen)} 元"
 
 
 def ledger_differences():

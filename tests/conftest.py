@@ -19,6 +19,7 @@ stops it there (for a test at the edge of a day or a year)."""
 
 import datetime
 import itertools
+import re
 import zoneinfo
 from importlib import import_module
 
@@ -156,3 +157,47 @@ def ledger_emptied_afterwards(transactional_db):
         cursor.execute("DELETE FROM outreach_ledgerentry")
         cursor.execute(no_delete)
 
+
+# every entry the suite writes is searched for what the audit log must never hold
+_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+_PHONE = re.compile(r"1\d{10}")
+
+
+def personal_values_in_audit_log():
+    """(entry, value) for every audit entry that holds a worker's ID number, phone, bank account,
+    name, address or illness, or anything shaped like an ID or mobile number. The staff member's
+    own name is the entry's subject (user_name) and is not searched."""
+    from cases.models import Household, Member
+    from network.models import AuditEntry
+
+    values = set()
+    for name, id_number, phone, disease in Member.objects.values_list("name", "id_number", "phone", "disease"):
+        values |= {name, id_number, phone, disease}
+    for phone, account, address in Household.objects.values_list("phone", "bank_account", "address"):
+        values |= {phone, account, address}
+    values = {value for value in values if value and len(value) >= 2}
+    found = []
+    for entry in AuditEntry.objects.all():
+        text = " ".join(str(v) for v in (entry.username, entry.node_name, entry.object_type, entry.object_id,
+                                          entry.detail, entry.ip_address or ""))
+        found += [(entry, value) for value in values if value in text]
+        found += [(entry, match) for match in _ID_NUMBER.findall(text) + _PHONE.findall(text)]
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_personal_values_in_the_audit_log(request):
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames) or request.node.get_closest_marker(
+        "django_db")
+    if not uses_db:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.db import DatabaseError
+
+    try:
+        found = personal_values_in_audit_log()
+    except DatabaseError:
+        return  # the test left its transaction broken on purpose (a refused write): nothing to read
+    assert not found, f"personal values in the audit log: {found}"

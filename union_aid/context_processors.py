@@ -25,12 +25,15 @@ def navigation(request):
         items.append(("network", _("四级网络"), reverse("network:node_tree")))
     if user.has_perm("network.view_user"):
         items.append(("staff", _("工作人员"), reverse("network:staff_list")))
+    if user.has_perm("network.view_auditentry"):
+        items.append(("audit", _("审计日志"), reverse("audit_list")))
     if user.is_staff:
         items.append(("admin", _("后台"), reverse("admin:index")))
     match = request.resolver_match
     current = ""
     if match:
-        current = {"worklist": "worklist", "household_list": "cases", "staff_list": "staff"}.get(match.url_name, "")
+        current = {"worklist": "worklist", "household_list": "cases", "staff_list": "staff",
+                   "audit_list": "audit"}.get(match.url_name, "")
         if not current and match.url_name and match.url_name.startswith(("notice", "objection")):
             current = "notices"
         if not current and match.url_name and match.url_name.startswith("standard"):

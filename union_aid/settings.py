@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "union_aid.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +93,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # the client's address for the audit log; then a password set by someone else, or expired,
+    # is changed before anything else is opened
+    "network.audit.AuditMiddleware",
+    "network.accounts.PasswordChangeRequiredMiddleware",
     # last, as its documentation asks: it turns a lockout into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,6 +129,24 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Either Django's own connection pool in each app process (DB_POOL=1, psycopg's pool: a few
+    # connections per process, reused), or PgBouncer in front of PostgreSQL (DB_PGBOUNCER=1): in its
+    # transaction pooling a connection serves another client between transactions, so server-side
+    # cursors (which the exports' .iterator() opens and reads across round trips) must be off.
+    DB_POOL = env_bool("DB_POOL")
+    DB_PGBOUNCER = env_bool("DB_PGBOUNCER")
+    if DB_POOL and DB_PGBOUNCER:
+        raise ImproperlyConfigured("DB_POOL and DB_PGBOUNCER: choose one pool, not both.")
+    if DB_POOL:
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("DB_POOL=1 needs CONN_MAX_AGE=0 (the pool keeps the connections).")
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {"min_size": env_int("DB_POOL_MIN_SIZE", 2), "max_size": env_int("DB_POOL_MAX_SIZE", 10),
+                     "timeout": env_int("DB_POOL_TIMEOUT", 10)},
+        }
+    if DB_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -145,7 +168,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "network.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "network.passwords.GuessablePasswordValidator"},
 ]
+
+# A password expires after this many days (0: never); its owner is then sent to change it.
+PASSWORD_EXPIRY_DAYS = env_int("PASSWORD_EXPIRY_DAYS", 90)
+# Accounts nobody signed into for this many days are disabled by `manage.py disable_unused_accounts`
+# (the daily timer runs it).
+ACCOUNT_UNUSED_DAYS = env_int("ACCOUNT_UNUSED_DAYS", 90)
+if PASSWORD_EXPIRY_DAYS < 0 or ACCOUNT_UNUSED_DAYS < 1:
+    raise ImproperlyConfigured("PASSWORD_EXPIRY_DAYS must be 0 or more and ACCOUNT_UNUSED_DAYS at least 1.")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -182,6 +214,17 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# In production nginx serves STATIC_ROOT; collectstatic names each file by its content's hash
+# (app.3f2a9c.css), so nginx may let browsers keep them a year and a new release is never mixed
+# with an old cached file. Uploads go through the default storage: FileSystemStorage in MEDIA_ROOT,
+# or an S3-compatible store by settings alone (README, "Growing past one machine").
+STORAGES = {
+    "default": {"BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+    },
+}
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
@@ -221,6 +264,13 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# no inline script or style anywhere (tests/browser/test_content_security_policy.py loads the pages
+# and fails on any violation); images may be data: URLs (the admin's icons)
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+)
 
 # No personal data in logs: only warnings and errors, and Django's request logger writes the
 # path (never the query string or the body); nothing of ours logs names or ID numbers.
@@ -235,3 +285,18 @@ LOGGING = {
 }
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# The audit log keeps entries at least this many days; `manage.py prune_audit` deletes older ones.
+# The database refuses to delete an entry younger than six months whatever this says.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 183)
+if AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured(f"AUDIT_RETENTION_DAYS={AUDIT_RETENTION_DAYS}: the audit log is kept at least 183 days.")
+# Behind our own nginx the client's address is the last one in X-Forwarded-For; without a proxy
+# (or one that does not set it) say 0, or a client could write any address into the log.
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", not DEBUG)
+
+# Backups (`manage.py backup`): where they go and how many are kept.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", str(BASE_DIR / "backups"))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+if BACKUP_KEEP < 1:
+    raise ImproperlyConfigured(f"BACKUP_KEEP={BACKUP_KEEP} must be at least 1.")

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from network.models import Node
+from network import audit
+from network.models import AuditAction, Node
 from network.scoping import get_visible_or_404
 
 from ..exports import roster_workbook
@@ -89,12 +90,20 @@ def household_export(request):
     filterset = HouseholdFilter(request.GET or None, households, user=request.user)
     unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
     rows = filterset.qs.order_by("node__path", "number", "pk")
+    row_count = rows.count()
     if unmasked:
         # scoped to the user's node, so that the center above him reads who took which list
-        log_access(request.user, None, "export", detail=filterset.describe(), row_count=rows.count())
+        log_access(request.user, None, "export", detail=filterset.describe(), row_count=row_count)
+    audit.record(request.user, AuditAction.EXPORT, object_type="cases.household", row_count=row_count,
+                 detail=export_detail("档案花名册", filterset.applied_names(), unmasked))
     filename = f"困难职工档案-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(roster_workbook(rows, unmasked=unmasked), as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def export_detail(what, filter_names, unmasked):
+    """An export's audit detail: what, by which filters (their names only), masked or not."""
+    return "%s；筛选：%s%s" % (what, "、".join(filter_names) or "无", "；含完整号码" if unmasked else "")
 
 
 @login_required
@@ -184,6 +193,9 @@ def detail_page(request, pk, bound=None, status=200):
         pk=pk,
     )
     unmasked = reveal(request, household, "page")
+    if not unmasked:
+        # a reveal is its own entry (the page with full numbers); otherwise the page was seen
+        audit.record(request.user, AuditAction.DOSSIER_VIEW, household)
     members = sorted(household.members.all(), key=lambda m: (m.relation != Relation.HEAD, m.pk))
     open_check = next((c for c in household.economic_checks.all() if c.result_on is None), None)
     forms = {

@@ -247,6 +247,7 @@ def standard_create(request):
     form = DibaoStandardForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         standard = form.save()
+        services.audit_standard_change(request.user, standard)
         messages.success(request, _("已保存“%(node)s”%(year)s年的低保标准。")
                          % {"node": standard.node.name, "year": standard.year})
         return redirect("cases:standard_list")
@@ -260,6 +261,7 @@ def standard_edit(request, pk):
     form = DibaoStandardForm(request.POST or None, instance=standard, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.audit_standard_change(request.user, standard)
         messages.success(request, _("已保存“%(node)s”%(year)s年的低保标准。")
                          % {"node": standard.node.name, "year": standard.year})
         return redirect("cases:standard_list")

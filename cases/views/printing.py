@@ -8,11 +8,14 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
 
+from network import audit
+from network.models import AuditAction
 from network.scoping import get_visible_or_404
 
 from .. import pdf
 from ..models import Household, NoticeBatch, StatusChange
 from ..sensitive import reveal
+from .dossiers import export_detail
 from .notices import notice_entries
 
 
@@ -36,6 +39,8 @@ def household_pdf(request, pk):
         pk=pk,
     )
     unmasked = reveal(request, household, "pdf")
+    audit.record(request.user, AuditAction.EXPORT, household, row_count=1,
+                 detail=export_detail("档案表 PDF", [], unmasked))
     key = household.number or household.pk
     return _pdf_response(pdf.household_pdf(household, unmasked=unmasked), name=f"档案-{key}.pdf",
                          ascii_name=f"dossier-{key}.pdf")
@@ -49,5 +54,6 @@ def household_pdf(request, pk):
 def notice_pdf(request, pk):
     batch = get_visible_or_404(NoticeBatch.objects.select_related("node"), request.user, pk=pk)
     listed = [entry for entry in notice_entries(batch) if not entry.withdrawn]
+    audit.record(request.user, AuditAction.EXPORT, batch, row_count=len(listed), detail="公示名单 PDF")
     return _pdf_response(pdf.notice_pdf(batch, listed), name=f"公示名单-{batch.pk}.pdf",
                          ascii_name=f"notice-{batch.pk}.pdf")

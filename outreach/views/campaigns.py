@@ -22,7 +22,8 @@ from django.views.decorators.http import require_POST
 from cases.models import Household
 from cases.money import yuan
 from cases.rules import WorkflowError
-from network.models import PATH_DIGITS, Node
+from network import audit
+from network.models import PATH_DIGITS, AuditAction, Node
 from network.scoping import get_visible_or_404, node_in_scope
 
 from .. import pdf, services
@@ -397,6 +398,7 @@ def campaign_signoff_pdf(request, pk, node_pk):
         row.cash = yuan(row.cash_fen)
     totals = {"households": len(rows), "cash": yuan(sum(row.cash_fen for row in rows)),
               "goods_value": yuan(sum(row.goods_value_fen for row in rows))}
+    audit.record(request.user, AuditAction.EXPORT, campaign, row_count=len(rows), detail=f"签收表 PDF，节点 #{node.pk}")
     response = HttpResponse(pdf.signoff_pdf(campaign, node, rows, totals), content_type="application/pdf")
     name = f"签收表-{campaign.pk}-{node.name}.pdf"
     response["Content-Disposition"] = (f"inline; filename=\"signoff-{campaign.pk}-{node.pk}.pdf\"; "
@@ -429,6 +431,7 @@ def signed_sheet_file(request, pk):
     content_types = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
     if not default_storage.exists(sheet.file.name):
         raise Http404
+    audit.record(request.user, AuditAction.EXPORT, sheet, row_count=1, detail="已签收表扫描件")
     response = FileResponse(default_storage.open(sheet.file.name, "rb"), content_type=content_types[sheet.extension],
                             filename=f"signed-sheet-{sheet.pk}.{sheet.extension}")
     response["Cache-Control"] = "no-store"

@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from network.models import Role
+from network import audit
+from network.models import AuditAction, Role
 
 from ..exports import shortage_workbook
 from ..models import Fund
@@ -45,6 +46,8 @@ def shortage_view(request):
 @permission_required("outreach.view_fund", raise_exception=True)
 def shortage_export(request):
     year, (funds, nodes, total) = _year_and_figures(request)
+    audit.record(request.user, AuditAction.EXPORT, object_type="outreach.fund", row_count=len(funds),
+                 detail=f"{year}年资金缺口表")
     return FileResponse(shortage_workbook(year, funds, nodes, total), as_attachment=True,
                         filename=f"帮扶资金缺口-{year}年-{timezone.localdate():%Y%m%d}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
