@@ -25,6 +25,27 @@ def starts_with(field, value):
     return Q(**{f"{field}__startswith": value})
 
 
+def search_households(queryset, value, user):
+    """Any member's name or given name (李建华 by 李建, 建华), pinyin initials (zzq for 张志强; zzw
+    for 曾志伟 by the surname's own reading), ID number or the dossier number, each from its start
+    and by index, without DISTINCT (the members are a subquery). The start of an ID number is matched
+    only for users who may see full numbers: for the others a match on a part would confirm the
+    hidden digits, so only a whole one matches. The list's search box and the admin's."""
+    value = value.strip()
+    if not value:
+        return queryset
+    initials = value.lower()
+    match = (starts_with("name", value) | starts_with("given_name", value)
+             | starts_with("name_initials", initials) | starts_with("name_initials_alt", initials))
+    id_like = normalize_id_number(value)
+    if may_unmask(user) and any(ch.isdigit() for ch in id_like):
+        match |= starts_with("id_number", id_like)
+    elif full_id_number(value) or full_id_number(id_like):
+        match |= Q(id_number=id_like)
+    households = Member.objects.filter(match).values("household_id")
+    return queryset.filter(starts_with("number", value) | Q(pk__in=households))
+
+
 class YearFilter(django_filters.NumberFilter):
     """A whole year; out of range (bounded by the filter's min_value and max_value) it is ignored."""
 
@@ -116,23 +137,7 @@ class HouseholdFilter(django_filters.FilterSet):
         return "；".join(parts) or str(_("全部（未筛选）"))
 
     def search(self, queryset, name, value):
-        """Any member's name or given name (李建华 by 李建, 建华), pinyin initials (zzq for 张志强; zzw
-        for 曾志伟 by the surname's own reading), ID number or the dossier number, each from its start
-        and by index. The start of an ID number is matched only for users who may see full numbers:
-        for the others a match on a part would confirm the hidden digits, so only a whole one matches."""
-        value = value.strip()
-        if not value:
-            return queryset
-        initials = value.lower()
-        match = (starts_with("name", value) | starts_with("given_name", value)
-                 | starts_with("name_initials", initials) | starts_with("name_initials_alt", initials))
-        id_like = normalize_id_number(value)
-        if may_unmask(self.user) and any(ch.isdigit() for ch in id_like):
-            match |= starts_with("id_number", id_like)
-        elif full_id_number(value):
-            match |= Q(id_number=id_like)
-        households = Member.objects.filter(match).values("household_id")
-        return queryset.filter(starts_with("number", value) | Q(pk__in=households))
+        return search_households(queryset, value, self.user)
 
     def in_subtree(self, queryset, name, node):
         return queryset.filter(node__path__startswith=node.path)

@@ -357,6 +357,8 @@ class Household(models.Model):
             models.Index(fields=["status", "last_reviewed_year"], name="cases_hh_status_reviewed"),
             models.Index(fields=["status", "last_aided_at"], name="cases_hh_status_aided"),
             models.Index(fields=["status", "node"]),
+            # covers the list's summary (counts by category and status within the user's nodes)
+            models.Index(fields=["node", "category", "status"], name="cases_hh_summary"),
         ]
         permissions = [
             ("submit_household", _("提交档案")),
