@@ -147,6 +147,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         **{f"outreach:{name}": {"pk": pairing.cadre_id} for name in ("cadre_detail", "cadre_edit", "pairing_create")},
         **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
         **{f"network:{name}": {"pk": job.pk} for name in ("job_detail", "job_progress", "job_result")},
+        "cases:household_import_confirm": {"pk": preview.pk},
     }
 
 
