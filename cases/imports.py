@@ -275,6 +275,7 @@ class Group:
     approved_on: object = None
     category: str = ""
     existing: Household = None
+    before: object = None  # what the dossier held, as the sheet sees it (for the fingerprint)
 
     @property
     def row_numbers(self):
@@ -305,7 +306,8 @@ class Plan:
         """What the write would do, as a digest: the confirm writes only if it is the one previewed."""
         digest = hashlib.sha256()
         for group in self.groups:
-            stamp = group.existing.updated_at.isoformat() if group.existing is not None else ""
+            stamp = [group.existing.status, group.existing.updated_at.isoformat(), str(group.before)] \
+                if group.existing is not None else ""
             values = [[row.number, sorted((k, str(v)) for k, v in parsed.items())] for row, parsed in group.rows]
             digest.update(json.dumps([group.action, group.key, stamp, values], ensure_ascii=False).encode())
         return digest.hexdigest()
@@ -498,7 +500,7 @@ class Planner:
         if existing is not None:
             household = self.visible_households[existing.pk]
             stored_members = {m.id_number: m for m in household.members.all()}
-            before = self._snapshot(household, stored_members.values())
+            before = group.before = self._snapshot(household, stored_members.values())
         else:
             household = Household(node=node, created_by=self.user)
             stored_members = {}

@@ -133,7 +133,7 @@ def test_a_wrong_check_digit_on_row_37_of_500_is_named_and_nothing_is_written(cl
     assert _errors(job) == [(37, "身份证号", "身份证号码校验位不正确，请核对后重新输入。")]
     assert job.outcome["counts"]["invalid"] == 1 and job.outcome["counts"]["new"] == 249
     assert job.outcome["errors"][0]["value"] == good[:6] + "********" + rows[35]["身份证号"][-4:]
-    assert "确认导入" not in clerk_client.get(job.get_absolute_url()).content.decode()
+    assert "confirm-import" not in clerk_client.get(job.get_absolute_url()).content.decode()
     response = clerk_client.post(reverse("cases:household_import_confirm", args=[job.pk]))
     assert Household.objects.count() == 0 and Job.objects.filter(kind="cases.import_write").count() == 0
     assert response.status_code == 302
