@@ -316,8 +316,10 @@ class Plan:
 class Planner:
     """Reads, groups, matches and checks the rows of a sheet for ``user``: a Plan, nothing saved."""
 
-    def __init__(self, user, progress=None):
-        self.user, self.progress = user, progress
+    def __init__(self, user, progress=None, *, validate=True):
+        # the write plans again without checking each dossier: the service it calls checks them all
+        # (the same household_validate), and a refusal there stops the whole write
+        self.user, self.progress, self.validate = user, progress, validate
         self.errors, self.bad_rows = [], set()
 
     def error(self, row, column, message, raw=None):
@@ -571,6 +573,8 @@ class Planner:
     def _validate(self, group, household, members):
         """The dossier services' own check (household_validate); when it refuses, every field of
         every person is checked to name each bad cell, not only the first."""
+        if not self.validate:
+            return
         if household.category == Category.ACCIDENT and not household.accident_reason.strip():
             self.error(group.head_row.number, "accident_reason", _("选择“意外致困”时必须填写意外致困说明。"))
         try:
@@ -660,7 +664,7 @@ def run_write(job, progress):
     preview = Job.objects.get(pk=job.params["preview"])
     with transaction.atomic():
         with job.source.open("rb") as source:
-            plan = Planner(job.owner, progress).plan(source.read())
+            plan = Planner(job.owner, progress, validate=False).plan(source.read())
         if plan.errors:
             raise WorkflowError(_("重新检查时发现%(n)s处错误（第%(row)s行：%(message)s），未写入任何数据。请重新上传预览。")
                                 % {"n": len(plan.errors), "row": plan.errors[0].row, "message": plan.errors[0].message})

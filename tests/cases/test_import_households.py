@@ -57,3 +57,17 @@ def test_the_same_sheet_imported_twice_creates_nothing_the_second_time(client, c
     again = _preview(client, data)
     assert again.outcome["counts"] == {**again.outcome["counts"], "new": 0, "updated": 0, "unchanged": 2}
     assert Household.objects.count() == 2
+
+
+def test_the_back_office_imports_through_the_same_preview_job(client, center_admin, center_leader, standard):
+    client.force_login(center_admin)
+    changelist = client.get(reverse("admin:cases_household_changelist")).content.decode()
+    assert reverse("admin:cases_household_import") in changelist
+    assert client.get(reverse("admin:cases_household_import")).status_code == 200
+    response = client.post(reverse("admin:cases_household_import"), {"file": upload(sheet_bytes(_families(1)))})
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url() and job.outcome["counts"]["new"] == 1
+    refused = client.post(reverse("admin:cases_household_import"), {"file": upload(b"%PDF-1.4 fake")})
+    assert "PDF" in refused.content.decode() and Job.objects.count() == 1
+    client.force_login(center_leader)
+    assert client.get(reverse("admin:cases_household_import")).status_code == 403
