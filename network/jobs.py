@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,8 +194,8 @@ def run(job_pk):
         total = max(progress.total, progress.done)
         _finish(job_pk, JobState.SUCCEEDED, message, done=total, total=total, outcome=outcome)
     finally:
+        # the worker itself closes worn-out connections around each task
         stop.set()
-        close_old_connections()
 
 
 def reap(now=None):
