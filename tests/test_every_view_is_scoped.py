@@ -119,6 +119,11 @@ def township_objects(center, township, community, community_clerk, colleague, ce
                                    given_on=timezone.localdate(), recorded_by=center_admin)
     pairing = _pairing_rows(township, community, community_clerk, center_admin)
     job, preview = _job_rows(community, community_clerk)
+    from network.models import Job, JobState
+
+    rows_preview = Job.objects.create(kind="cases.rows_preview", owner=community_clerk, node=community,
+                                      state=JobState.SUCCEEDED, params={"import": "units"},
+                                      outcome={"counts": {"new": 1}, "errors": [], "writes": 1})
     household_pages = {
         name: {"pk": household.pk}
         for name in (
@@ -148,6 +153,7 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
         **{f"network:{name}": {"pk": job.pk} for name in ("job_detail", "job_progress", "job_result")},
         "cases:household_import_confirm": {"pk": preview.pk},
+        "cases:row_import_confirm": {"pk": rows_preview.pk},
     }
 
 
