@@ -336,8 +336,12 @@ class Planner:
             return spec.mask(value)
         return value[:60]
 
+    def _reading(self, count):
+        if self.progress:
+            self.progress.step(message=_("正在读取表格（已读%(n)s行）……") % {"n": count})
+
     def plan(self, data):
-        rows, columns = read_rows(data, aliases(), required=REQUIRED)
+        rows, columns = read_rows(data, aliases(), required=REQUIRED, on_rows=self._reading)
         if self.progress:
             self.progress.step(0, len(rows), _("正在检查表格……"), force=True)
         parsed_rows = [(row, self._parse(row)) for row in rows]

@@ -100,8 +100,12 @@ class RowPlanner:
             found.setdefault(node.code, []).append(node)
         return found
 
+    def _reading(self, count):
+        if self.progress:
+            self.progress.step(message=_("正在读取表格（已读%(n)s行）……") % {"n": count})
+
     def plan(self, data):
-        rows, columns = read_rows(data, self.spec.aliases(), required=self.spec.required)
+        rows, columns = read_rows(data, self.spec.aliases(), required=self.spec.required, on_rows=self._reading)
         self.columns = columns
         if self.progress:
             self.progress.step(0, len(rows), _("正在检查表格……"), force=True)

@@ -101,13 +101,14 @@ def _header_of(row, aliases):
     return found
 
 
-def read_rows(data, aliases, *, required):
+def read_rows(data, aliases, *, required, on_rows=None):
     """The data rows of the workbook's first sheet as SheetRow, below its header row.
 
     ``aliases`` maps each accepted header text (as ``header_key`` reduces it) to a column key;
     the header is the first of the first rows holding every key in ``required``. Empty rows are
     skipped, the data ends after EMPTY_ROWS_AT_END empty rows. Returns (rows, columns) where
-    columns maps a key to its header text as written. Raises WorkflowError."""
+    columns maps a key to its header text as written; ``on_rows(n)`` is told every 500 rows read.
+    Raises WorkflowError."""
     from openpyxl import load_workbook
 
     try:
@@ -139,6 +140,8 @@ def read_rows(data, aliases, *, required):
                 continue
             empty_run = 0
             out.append(SheetRow(number, values))
+            if on_rows is not None and len(out) % 500 == 0:
+                on_rows(len(out))
             require(len(out) <= MAX_DATA_ROWS,
                     _("表格超过%(n)s行，请分成几个文件上传。") % {"n": MAX_DATA_ROWS})
     except WorkflowError:

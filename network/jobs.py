@@ -172,7 +172,7 @@ def run(job_pk):
     job = Job.objects.select_related("owner", "node").get(pk=job_pk)
     kind = kind_of(job)
     progress = Progress(job)
-    progress.step(0, 0, _("开始处理……"), force=True)
+    progress.step(0, 0, _("正在读取……"), force=True)
     stop = threading.Event()
     beating = threading.Thread(target=_heartbeat, args=(progress, stop), daemon=True)
     beating.start()

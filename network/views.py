@@ -158,8 +158,22 @@ def job_detail(request, pk):
     return render(request, "network/job_detail.html", context)
 
 
+def _session_left_alone(view):
+    """The session is not saved after this view: a poll is no sign of the user's activity (it must
+    not keep an idle session alive), and on SQLite an import's write holds the database's write
+    lock for its whole transaction, which the poll would otherwise wait for."""
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        request.session.save = lambda *args, **kwargs: None
+        return response
+
+    wrapped.__name__, wrapped.__module__, wrapped.__doc__ = view.__name__, view.__module__, view.__doc__
+    return wrapped
+
+
 @login_required
 @never_cache
+@_session_left_alone
 def job_progress(request, pk):
     """The job's progress for the page's bar (static/js/job_progress.js asks every second)."""
     return JsonResponse(jobs.live(get_job_for(request.user, pk)))

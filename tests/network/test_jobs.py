@@ -137,3 +137,17 @@ def test_a_finished_jobs_result_is_downloaded_only_by_those_who_may_open_it(clie
     assert "no-store" in response["Cache-Control"]
     client.force_login(outsider_admin)
     assert client.get(reverse("network:job_result", args=[job.pk])).status_code == 404
+
+
+def test_asking_a_jobs_progress_does_not_keep_the_session_alive(client, community, community_clerk):
+    job = _job(community_clerk, community, state=JobState.RUNNING, started_at=timezone.now())
+    client.force_login(community_clerk)
+    from django.contrib.sessions.models import Session
+
+    key = client.session.session_key
+    expires = Session.objects.get(session_key=key).expire_date
+    time.sleep(1.1)
+    client.get(reverse("network:job_progress", args=[job.pk]))
+    assert Session.objects.get(session_key=key).expire_date == expires
+    client.get(job.get_absolute_url())
+    assert Session.objects.get(session_key=key).expire_date > expires
