@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -218,4 +219,19 @@ def reap(now=None):
     reaped += Job.objects.filter(state=JobState.QUEUED, created_at__lt=day_ago).update(
         state=JobState.FAILED, finished_at=now, message=_("排队超过一天仍未处理（后台工作进程未运行），请重新提交。"),
     )
+    drop_old_files(now)
     return reaped
+
+
+def drop_old_files(now=None):
+    """Deletes the uploaded sheets and reports of jobs finished JOB_FILES_DAYS ago: they hold
+    names and ID numbers, and the records they brought in are in the database by then."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.JOB_FILES_DAYS)
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(source="", result=""):
+        for file in (job.source, job.result):
+            # a confirm shares its preview's sheet: kept while a job that uses it is young or running
+            in_use = Job.objects.filter(Q(source=file.name) | Q(result=file.name)).exclude(pk=job.pk).filter(
+                Q(finished_at__isnull=True) | Q(finished_at__gte=cutoff)).exists()
+            if file and not in_use:
+                file.storage.delete(file.name)
+        Job.objects.filter(pk=job.pk).update(source="", result="")

@@ -252,6 +252,9 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
 if JOB_STALE_SECONDS < 30:
     raise ImproperlyConfigured(f"JOB_STALE_SECONDS={JOB_STALE_SECONDS} must be at least 30.")
 
+# the uploaded sheets and reports of finished jobs are deleted after this many days
+JOB_FILES_DAYS = env_int("JOB_FILES_DAYS", 7)
+
 # the batch delivery screen of a holiday campaign posts about nine fields for each of hundreds of
 # households on one page; Django's default (1,000 fields) would refuse a sheet of 120
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000

@@ -151,3 +151,19 @@ def test_asking_a_jobs_progress_does_not_keep_the_session_alive(client, communit
     assert Session.objects.get(session_key=key).expire_date == expires
     client.get(job.get_absolute_url())
     assert Session.objects.get(session_key=key).expire_date > expires
+
+
+def test_the_files_of_jobs_finished_a_week_ago_are_deleted(community, community_clerk, settings):
+    from django.core.files.base import ContentFile
+
+    old = _job(community_clerk, community, state=JobState.SUCCEEDED,
+               finished_at=timezone.now() - datetime.timedelta(days=settings.JOB_FILES_DAYS + 1))
+    old.source.save("sheet.xlsx", ContentFile(b"PK-names-and-ids"), save=True)
+    recent = _job(community_clerk, community, state=JobState.SUCCEEDED, finished_at=timezone.now())
+    recent.result.save("report.xlsx", ContentFile(b"PK-report"), save=True)
+    path = old.source.path
+    jobs.reap()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.source and not jobs.os.path.exists(path)
+    assert recent.result and jobs.os.path.exists(recent.result.path)
