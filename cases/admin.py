@@ -256,6 +256,30 @@ class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
         a whole ID number only for those who may not see full numbers), never a DISTINCT join."""
         return search_households(queryset, search_term, request.user), False
 
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="cases_household_import"),
+                *super().get_urls()]
+
+    def import_view(self, request):
+        """The Excel import from the back office: the same upload and preview job as the staff page
+        (cases.imports); the job page then shows its progress, errors and the confirm."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import redirect
+        from django.template.response import TemplateResponse
+
+        from .views.imports import UploadForm
+
+        if not request.user.has_perm("cases.add_household"):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            return redirect(form.job)
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+                   "title": _("从Excel导入档案")}
+        return TemplateResponse(request, "admin/cases/household/import.html", context)
+
     @admin.display(description=_("户主"), ordering="head_name")
     def head(self, obj):
         return obj.head_name

@@ -4,11 +4,13 @@ Every cell goes through xlsx_cells, so that nothing a user typed becomes a formu
 
 import tempfile
 
+from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from .models import Cause, Household, Member
+from .models import Cause, Household, Member, Relation
 from .sensitive import shown
 from .xlsx_cells import safe_row, text_cell
 
@@ -19,17 +21,29 @@ COLUMNS = [
     ("联系电话", 14), ("家庭住址", 30), ("建档日期", 11), ("批准日期", 11),
 ]
 CHUNK = 2000
+MONEY_FORMAT = "#,##0.00"
 
 
-def roster_workbook(households, *, unmasked):
+def _money(sheet, value):
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = MONEY_FORMAT
+    return cell
+
+
+def roster_workbook(households, *, unmasked, described=""):
     """Writes the roster of ``households`` (node and enterprise selected) to
-    a temporary .xlsx file and returns it, rewound, for a FileResponse."""
+    a temporary .xlsx file and returns it, rewound, for a FileResponse; titled with the filter
+    applied (``described``), money in number format."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("困难职工档案")
     for index, (_title, width) in enumerate(COLUMNS):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"
-    title = text_cell(sheet, f"困难职工档案花名册（{timezone.localdate():%Y-%m-%d} 导出）", font=Font(bold=True, size=14))
+    filtered = f"{described}；" if described else ""
+    title = text_cell(sheet, f"困难职工档案花名册（{filtered}{timezone.localdate():%Y-%m-%d} 导出）",
+                      font=Font(bold=True, size=14))
     sheet.append([title])
     sheet.append([
         text_cell(
@@ -53,14 +67,61 @@ def roster_workbook(households, *, unmasked):
             h.get_status_display(),
             h.get_hukou_type_display(),
             h.household_size,
-            h.annual_income,
-            h.per_capita_monthly_income,
-            h.dibao_standard_monthly,
+            _money(sheet, h.annual_income),
+            _money(sheet, h.per_capita_monthly_income),
+            _money(sheet, h.dibao_standard_monthly),
             # the household's contact: its own phone, else the head's
             shown(Household, "phone", h.phone or h.head_phone, unmasked),
             h.address,
             h.filed_on,
             timezone.localtime(h.approved_at).date() if h.approved_at else None,
+        ]))
+    target = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(target)
+    target.seek(0)
+    return target
+
+
+MEMBER_COLUMNS = [
+    ("档案编号", 18), ("建档节点", 24), ("户主姓名", 10), ("姓名", 10), ("与户主关系", 10), ("身份证号", 21), ("性别", 5),
+    ("出生日期", 11), ("民族", 8), ("健康状况", 9), ("所患疾病", 16), ("就业/就学状况", 12), ("就读学校", 22),
+    ("年级", 8), ("入学年份", 8), ("月收入（元）", 12), ("联系电话", 14), ("困难类别", 10), ("状态", 8),
+]
+
+
+def member_roster_workbook(households, *, unmasked, described):
+    """Every person of ``households`` (a scoped, filtered queryset), one row each, head first:
+    relation, school and grade, as tuition aid and the 民政 checks need them. Titled with the filter
+    applied; ID numbers, birth dates and phones masked unless ``unmasked``; money as numbers."""
+    from .sensitive import shown_birth_date
+
+    members = (
+        Member.objects.filter(household__in=households.values("pk"))
+        .select_related("household__node")
+        .annotate(head_first=models.Case(models.When(relation=Relation.HEAD, then=0), default=1))
+        .order_by("household__node__path", "household__number", "household_id", "head_first", "pk")
+    )
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("家庭成员")
+    for index, (_title, width) in enumerate(MEMBER_COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.freeze_panes = "A3"
+    title = f"困难职工家庭成员花名册（{described}；{timezone.localdate():%Y-%m-%d} 导出）"
+    sheet.append([text_cell(sheet, title, font=Font(bold=True, size=14))])
+    sheet.append([
+        text_cell(sheet, name, font=Font(bold=True), fill=PatternFill("solid", fgColor="EEF1F4"),
+                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+        for name, _width in MEMBER_COLUMNS
+    ])
+    for m in members.iterator(chunk_size=CHUNK):
+        h = m.household
+        income = _money(sheet, m.monthly_income)
+        sheet.append(safe_row(sheet, [
+            h.number or "", h.node.name, h.head_name or "", m.name, m.get_relation_display(),
+            shown(Member, "id_number", m.id_number, unmasked), m.get_sex_display(),
+            shown_birth_date(m.birth_date, unmasked) if m.birth_date else "", m.ethnicity, m.get_health_display(),
+            m.disease, m.get_work_status_display(), m.school, m.grade, m.enrolment_year, income,
+            shown(Member, "phone", m.phone, unmasked), h.get_category_display(), h.get_status_display(),
         ]))
     target = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(target)

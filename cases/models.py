@@ -85,6 +85,8 @@ class Move(models.TextChoices):
     EXIT = "exit", _("退出")
     REOPEN = "reopen", _("返困重新启用")
     IMPORT = "import", _("纸质档案导入")
+    # a dossier brought in or brought up to date from a township's Excel sheet (status unchanged)
+    SHEET_IMPORT = "sheet_import", _("Excel导入")
 
 
 class ChangeReason(models.TextChoices):
@@ -499,11 +501,15 @@ class Member(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # derived for search by pinyin initials (张志强 → zzq; 曾志伟 → czw and zzw) and given name
+        self.derive_initials()
+        super().save(*args, **kwargs)
+
+    def derive_initials(self):
+        """The given name and the initials searched by pinyin (张志强 → zzq; 曾志伟 → czw and zzw),
+        derived from the name (by save, and by the services that create members in bulk)."""
         self.given_name = given_name(self.name)
         self.name_initials = name_initials(self.name)
         self.name_initials_alt = surname_initials(self.name)
-        super().save(*args, **kwargs)
 
     @property
     def is_head(self):

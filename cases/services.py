@@ -8,12 +8,14 @@ returned dossiers go back to draft; an exited household that falls back is reope
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from network import audit
 from network.models import AuditAction
@@ -78,12 +80,13 @@ def _move(household, actor, move, to_status, opinion="", **fields):
     )
 
 
-def household_recompute(household, members=None):
+def household_recompute(household, members=None, *, standards=None):
     """Recomputes income, per-capita income, the applicable 低保 standard and the proposed category.
 
     ``members`` are the household's members (unsaved ones too); saved members are read otherwise.
     The household size is their number. Does not save. An accident category chosen by the clerk
-    stays; otherwise the proposal is used until the center confirms a category."""
+    stays; otherwise the proposal is used until the center confirms a category. ``standards``, a
+    dict the caller keeps, remembers the standard of each (node, year) across many households."""
     members = list(household.members.all()) if members is None else members
     # the household is the people listed: a typed size could make anyone 深度困难
     household.household_size = len(members)
@@ -93,7 +96,14 @@ def household_recompute(household, members=None):
     )
     household.annual_income, household.per_capita_monthly_income = annual, per_capita
     year = household.filed_on.year if household.filed_on else timezone.localdate().year
-    standard = DibaoStandard.objects.applying_to(household.node, year) if household.node_id else None
+    if not household.node_id:
+        standard = None
+    elif standards is not None:
+        if (household.node_id, year) not in standards:
+            standards[household.node_id, year] = DibaoStandard.objects.applying_to(household.node, year)
+        standard = standards[household.node_id, year]
+    else:
+        standard = DibaoStandard.objects.applying_to(household.node, year)
     household.dibao_standard_monthly = standard.monthly_for(household.hukou_type) if standard else None
     household.proposed_category = propose_category(per_capita, household.dibao_standard_monthly)
     household_copy_head(household, members)
@@ -225,6 +235,96 @@ def household_import_on_file(*, household, members, actor, number, approved_on, 
                    number=number, approved_at=approved_at, category=category or household.category)
     StatusChange.objects.filter(pk=change.pk).update(at=approved_at)
     return household
+
+
+@transaction.atomic
+def household_import_from_sheet(*, household, members, actor, note, number=None, approved_on=None, category=""):
+    """A dossier from a township's Excel sheet: a new draft, or a change to a draft or on-file
+    dossier the sheet matched (household_save: validated whole, recomputed, history kept), or,
+    with a ``number``, an already-approved paper dossier put on file (household_import_on_file,
+    the center's move). Each records an Excel导入 step naming the sheet's rows in ``note``."""
+    if number:
+        household = household_import_on_file(household=household, members=members, actor=actor, number=number,
+                                              approved_on=approved_on, category=category, opinion=note)
+    else:
+        household = household_save(household=household, members=members, actor=actor)
+    StatusChange.objects.create(household=household, action=Move.SHEET_IMPORT, from_status=household.status,
+                                to_status=household.status, actor=actor, opinion=note)
+    return household
+
+
+@dataclass
+class SheetDossier:
+    """One new dossier of a sheet for households_import_new: its household and members (unsaved),
+    the step's note, and for an already-approved paper dossier its number, approval date, category."""
+
+    household: Household
+    members: list
+    note: str
+    number: str = ""
+    approved_on: datetime.date = None
+    category: str = ""
+
+
+@transaction.atomic
+def households_import_new(*, dossiers, actor):
+    """Many new dossiers from a township's sheet in one go (the Excel import's write): each
+    validated whole and recomputed exactly as household_save does, those with a number put on
+    file under household_import_on_file's rules (the center's move), each with its history and its
+    steps, but written in bulk so that ten thousand households take seconds. A person who stands in
+    an active dossier (filed meanwhile by someone else) is refused by the database's one-active-
+    dossier index, and nothing is written."""
+    require(actor.has_perm("cases.add_household"), _("您的角色无权进行此操作。"))
+    if any(d.number for d in dossiers):
+        DOSSIER_RULES.require(Move.IMPORT, Household(status=Status.DRAFT), actor)
+    standards, numbers, today = {}, set(), timezone.localdate()
+    for dossier in dossiers:
+        household, members = dossier.household, dossier.members
+        require(household.pk is None, _("导入只能新建档案。"))
+        require(household.node_id is not None and node_in_scope(actor, household.node), _("建档节点不在您的管辖范围内。"))
+        household.status, household.created_by = Status.DRAFT, actor
+        household_validate(household, members)
+        household_recompute(household, members, standards=standards)
+        if dossier.number:
+            number = dossier.number.strip()
+            require(number not in numbers, _("档案编号“%(number)s”已被另一份档案使用。") % {"number": number})
+            numbers.add(number)
+            approved_on = dossier.approved_on
+            require(approved_on is not None and approved_on <= today, _("批准日期不能晚于今天。"))
+            require(household.filed_on is None or household.filed_on <= approved_on, _("批准日期不能早于建档日期。"))
+            require(not dossier.category or dossier.category in Category.values, _("请选择困难类别。"))
+            household.status, household.number = Status.APPROVED, number
+            household.approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(12)))
+            household.category = dossier.category or household.category
+    taken = set(Household.objects.filter(number__in=numbers).values_list("number", flat=True))
+    require(not taken, _("档案编号“%(number)s”已被另一份档案使用。") % {"number": next(iter(taken), "")})
+    households = bulk_create_with_history([d.household for d in dossiers], Household, batch_size=500,
+                                          default_user=actor, default_change_reason=ChangeReason.CREATE)
+    people = []
+    for dossier, household in zip(dossiers, households):
+        dossier.household = household
+        for member in dossier.members:
+            member.household, member.in_active_dossier = household, True
+            member.derive_initials()
+            people.append(member)
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(people, Member, batch_size=500, default_user=actor,
+                                     default_change_reason=ChangeReason.CREATE)
+    except IntegrityError as error:
+        raise WorkflowError(_("表中有人员已在另一份有效档案中（刚刚由其他人录入），一人不能同时建两份档案；"
+                              "未写入任何数据，请重新预览。")) from error
+    steps = []
+    for dossier in dossiers:
+        household = dossier.household
+        if dossier.number:
+            steps.append(StatusChange(household=household, action=Move.IMPORT, from_status=Status.DRAFT,
+                                      to_status=Status.APPROVED, actor=actor, at=household.approved_at,
+                                      opinion=_("纸质档案录入系统")))
+        steps.append(StatusChange(household=household, action=Move.SHEET_IMPORT, from_status=household.status,
+                                  to_status=household.status, actor=actor, opinion=dossier.note))
+    StatusChange.objects.bulk_create(steps, batch_size=1000)
+    return households
 
 
 @transaction.atomic

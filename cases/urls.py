@@ -1,13 +1,20 @@
 from django.urls import path
 
-from .views import dossiers, notices, printing, workflow
+from .views import dossiers, imports, notices, printing, workflow
 
 app_name = "cases"
 
 urlpatterns = [
     path("", dossiers.household_list, name="household_list"),
     path("export.xlsx", dossiers.household_export, name="household_export"),
+    path("export-members.xlsx", dossiers.household_member_export, name="household_member_export"),
     path("worklist/", dossiers.worklist, name="worklist"),
+    path("import/", imports.import_page, name="household_import"),
+    path("import/template.xlsx", imports.import_template, name="household_import_template"),
+    path("import/<int:pk>/confirm/", imports.import_confirm, name="household_import_confirm"),
+    path("import/rows/<int:pk>/confirm/", imports.row_import_confirm, name="row_import_confirm"),
+    path("import/<slug:key>/", imports.row_import_page, name="row_import"),
+    path("import/<slug:key>/template.xlsx", imports.row_import_template, name="row_import_template"),
     path("new/", dossiers.household_create, name="household_create"),
     path("<int:pk>/", dossiers.household_detail, name="household_detail"),
     path("<int:pk>/edit/", dossiers.household_edit, name="household_edit"),

@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -384,3 +387,84 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+FINISHED_STATES = (JobState.SUCCEEDED, JobState.FAILED)
+
+
+def job_file_path(instance, filename):
+    # never the uploaded name (it may hold a township's or a person's name): a random name
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"jobs/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension[:8]}"
+
+
+class JobQuerySet(ScopedQuerySet):
+    def for_user(self, user):
+        """The jobs ``user`` may open: his own, and, for whoever may see others' jobs (the center
+        admin of a node), those started within his subtree."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        own = self.filter(owner=user)
+        if not user.has_perm("network.view_job"):
+            return own
+        return own | self.visible_to(user)
+
+
+class Job(models.Model):
+    """Long work done by the background worker (an import's check and write, a big export): who
+    started it and where, how far it is, and its outcome. The live progress is in the jobs cache
+    (network.jobs); ``done`` and ``total`` here are the last ones written outside the work's own
+    transaction."""
+
+    kind = models.CharField(_("类型"), max_length=40)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    node = models.ForeignKey(Node, verbose_name=_("所属节点"), on_delete=models.PROTECT, related_name="jobs")
+    state = models.CharField(_("状态"), max_length=16, choices=JobState.choices, default=JobState.QUEUED)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    # what the job works on (an uploaded workbook) and what it gives back (a report), kept through
+    # the storage API under random names and served only through the scoped job pages
+    source = models.FileField(_("上传文件"), upload_to=job_file_path, blank=True)
+    source_name = models.CharField(_("上传文件名"), max_length=200, blank=True)
+    result = models.FileField(_("结果文件"), upload_to=job_file_path, blank=True)
+    result_name = models.CharField(_("结果文件名"), max_length=200, blank=True)
+    # the job's own settings (an import's mode) and its outcome for the page (counts, masked rows)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    outcome = models.JSONField(_("结果"), default=dict, blank=True)
+    task_id = models.CharField(_("后台任务编号"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = ScopedManager.from_queryset(JobQuerySet)()
+    scope_node = "node"
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(done__lte=models.F("total")) | Q(total=0), name="network_job_done_within_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("network:job_detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.state in FINISHED_STATES

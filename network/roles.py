@@ -16,6 +16,8 @@ MANAGE = {
     "view_user",
     "add_user",
     "change_user",
+    # the background jobs others started within his subtree (everyone sees his own)
+    "view_job",
 }
 
 ROLE_PERMISSIONS = {

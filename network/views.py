@@ -4,13 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from . import jobs
 from .accounts import password_set, record_changes, snapshot
 from .forms import StaffCreateForm, StaffEditForm
-from .models import Node, Role, User
+from .models import Job, JobState, Node, Role, User
 from .scoping import get_visible_or_404
 
 STAFF_PAGE_SIZE = 50
@@ -138,3 +141,50 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         password_set(actor=self.request.user, account=self.request.user, raw_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(self.request, self.request.user)
         return redirect(self.get_success_url())
+
+
+def get_job_for(user, pk):
+    """The job if ``user`` may open it (his own, or within the subtree of a center admin); 404 otherwise."""
+    return get_object_or_404(Job.objects.for_user(user).select_related("owner", "node"), pk=pk)
+
+
+@login_required
+@never_cache
+def job_detail(request, pk):
+    job = get_job_for(request.user, pk)
+    kind = jobs.kind_of(job)
+    context = {"job": job, "label": jobs.label_of(job), "live": jobs.live(job),
+               "outcome_template": kind.template if kind and job.state == JobState.SUCCEEDED else ""}
+    return render(request, "network/job_detail.html", context)
+
+
+def _session_left_alone(view):
+    """The session is not saved after this view: a poll is no sign of the user's activity (it must
+    not keep an idle session alive), and on SQLite an import's write holds the database's write
+    lock for its whole transaction, which the poll would otherwise wait for."""
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        request.session.save = lambda *args, **kwargs: None
+        return response
+
+    wrapped.__name__, wrapped.__module__, wrapped.__doc__ = view.__name__, view.__module__, view.__doc__
+    return wrapped
+
+
+@login_required
+@never_cache
+@_session_left_alone
+def job_progress(request, pk):
+    """The job's progress for the page's bar (static/js/job_progress.js asks every second)."""
+    return JsonResponse(jobs.live(get_job_for(request.user, pk)))
+
+
+@login_required
+@never_cache
+def job_result(request, pk):
+    job = get_job_for(request.user, pk)
+    if not job.result:
+        raise Http404
+    response = FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name or "result.xlsx")
+    response["Cache-Control"] = "no-store, private"
+    return response

@@ -201,3 +201,14 @@ def no_personal_values_in_the_audit_log(request):
     except DatabaseError:
         return  # the test left its transaction broken on purpose (a refused write): nothing to read
     assert not found, f"personal values in the audit log: {found}"
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings, tmp_path):
+    """Background jobs run inside the request that starts them (the Tasks API's immediate backend),
+    their progress in this process's memory, their files under the test's own folder. One
+    integration test per database runs the real worker (tests/network/test_job_worker.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {**settings.CACHES, "jobs": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                                   "LOCATION": "jobs-in-tests"}}
+    settings.MEDIA_ROOT = str(tmp_path / "media")

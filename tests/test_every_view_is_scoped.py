@@ -86,6 +86,21 @@ def _pairing_rows(township, community, clerk, admin):
     return Pairing.objects.create(cadre=cadre, household=household, starts_on=timezone.localdate(), created_by=admin)
 
 
+def _job_rows(community, clerk):
+    """A finished job of a community clerk with a result file, and his import preview."""
+    from django.core.files.base import ContentFile
+
+    from network.models import Job, JobState
+
+    job = Job(kind="cases.import_preview", owner=clerk, node=community, state=JobState.SUCCEEDED,
+              result_name="report.xlsx")
+    job.result.save("report.xlsx", ContentFile(b"PK"), save=False)
+    job.save()
+    preview = Job.objects.create(kind="cases.import_preview", owner=clerk, node=community, state=JobState.SUCCEEDED,
+                                 outcome={"counts": {"new": 1, "errors": 0}, "errors": [], "writes": 1})
+    return job, preview
+
+
 @pytest.fixture
 def township_objects(center, township, community, community_clerk, colleague, center_admin):
     household = make_household(community, community_clerk, status=Status.IN_NOTICE)
@@ -103,6 +118,12 @@ def township_objects(center, township, community, community_clerk, colleague, ce
     aid = AidRecord.objects.create(program="living", household=household, node=community, goods="大米",
                                    given_on=timezone.localdate(), recorded_by=center_admin)
     pairing = _pairing_rows(township, community, community_clerk, center_admin)
+    job, preview = _job_rows(community, community_clerk)
+    from network.models import Job, JobState
+
+    rows_preview = Job.objects.create(kind="cases.rows_preview", owner=community_clerk, node=community,
+                                      state=JobState.SUCCEEDED, params={"import": "units"},
+                                      outcome={"counts": {"new": 1}, "errors": [], "writes": 1})
     household_pages = {
         name: {"pk": household.pk}
         for name in (
@@ -130,6 +151,9 @@ def township_objects(center, township, community, community_clerk, colleague, ce
         "outreach:aid_reverse": {"pk": aid.pk},
         **{f"outreach:{name}": {"pk": pairing.cadre_id} for name in ("cadre_detail", "cadre_edit", "pairing_create")},
         **{f"outreach:{name}": {"pk": pairing.pk} for name in ("pairing_end", "pairing_visit_create")},
+        **{f"network:{name}": {"pk": job.pk} for name in ("job_detail", "job_progress", "job_result")},
+        "cases:household_import_confirm": {"pk": preview.pk},
+        "cases:row_import_confirm": {"pk": rows_preview.pk},
     }
 
 

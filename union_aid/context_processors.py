@@ -47,4 +47,6 @@ def navigation(request):
         current = current or {"network": "network", "cases": "cases", "admin": "admin"}.get(match.namespace, "")
         if match.namespace == "network" and match.url_name.startswith("staff"):
             current = "staff"
+        if match.namespace == "network" and match.url_name.startswith("job"):
+            current = ""  # a job belongs to the page that started it, not to the network
     return {"nav_items": items, "nav_current": current}

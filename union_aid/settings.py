@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "network",
     "cases",
     "outreach",
@@ -228,6 +230,30 @@ STORAGES = {
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Background jobs (network.jobs): tasks are stored in our own database and run by the worker
+# (`manage.py jobs_worker`, started by scripts/serve.sh beside the server); a real queue later is
+# a change of TASKS_BACKEND. Task arguments are primary keys only: the task table keeps them in clear.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A job's live progress goes through a cache both the worker and the web processes read: written to
+# the database inside the job's one transaction it would be invisible until the commit (and on
+# SQLite a second connection cannot write while the job holds the write lock). Files by default;
+# JOB_CACHE_URL is not offered yet: a shared Redis or Memcached would go here.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("JOB_PROGRESS_DIR", str(BASE_DIR / "var" / "job-progress")),
+        "TIMEOUT": 24 * 60 * 60,
+    },
+}
+# a running job whose worker has not been heard of for this many seconds is marked failed
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
+if JOB_STALE_SECONDS < 30:
+    raise ImproperlyConfigured(f"JOB_STALE_SECONDS={JOB_STALE_SECONDS} must be at least 30.")
+
+# the uploaded sheets and reports of finished jobs are deleted after this many days
+JOB_FILES_DAYS = env_int("JOB_FILES_DAYS", 7)
 
 # the batch delivery screen of a holiday campaign posts about nine fields for each of hundreds of
 # households on one page; Django's default (1,000 fields) would refuse a sheet of 120

@@ -12,7 +12,7 @@ from network import audit
 from network.models import AuditAction, Node
 from network.scoping import get_visible_or_404
 
-from ..exports import roster_workbook
+from ..exports import member_roster_workbook, roster_workbook
 from ..filters import HouseholdFilter
 from ..forms import (
     AnnualReviewForm,
@@ -97,7 +97,26 @@ def household_export(request):
     audit.record(request.user, AuditAction.EXPORT, object_type="cases.household", row_count=row_count,
                  detail=export_detail("档案花名册", filterset.applied_names(), unmasked))
     filename = f"困难职工档案-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(roster_workbook(rows, unmasked=unmasked), as_attachment=True, filename=filename,
+    return FileResponse(roster_workbook(rows, unmasked=unmasked, described=filterset.describe()), as_attachment=True,
+                        filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@never_cache
+@login_required
+@permission_required("cases.view_household", raise_exception=True)
+def household_member_export(request):
+    """The filtered list as a member-level roster (every person, with relation, school and grade),
+    streamed; masked unless asked for and permitted (logged), titled with the filter applied."""
+    households = Household.objects.visible_to(request.user)
+    filterset = HouseholdFilter(request.GET or None, households, user=request.user)
+    unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
+    described = filterset.describe()
+    if unmasked:
+        log_access(request.user, None, "export", detail=described, row_count=filterset.qs.count())
+    filename = f"困难职工家庭成员-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(member_roster_workbook(filterset.qs, unmasked=unmasked, described=described),
+                        as_attachment=True, filename=filename,
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

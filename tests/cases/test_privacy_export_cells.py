@@ -52,8 +52,8 @@ def test_every_start_of_a_formula_is_neutralised(client, township_reviewer, comm
 
     cell = data_rows(exported(client, township_reviewer))[0][ADDRESS_COLUMN - 1]
 
-    # (XML reads a carriage return back as a line feed)
-    assert cell.data_type == "s" and cell.value == "'" + typed.replace("\r", "\n")
+    # (a bare carriage return is read back as a line feed, unless the writer escaped it: lxml does)
+    assert cell.data_type == "s" and cell.value in ("'" + typed, "'" + typed.replace("\r", "\n"))
 
 
 def test_an_error_code_or_a_control_character_stays_text_and_the_export_answers(client, township_reviewer, community, community_clerk):
