@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_head_fields_and_list_indexes'),
+        ("cases", "0006_alter_statuschange_action"),
         ('network', '0005_audit_log_and_password_hygiene'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
