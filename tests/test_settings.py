@@ -29,3 +29,14 @@ def test_a_developer_checkout_runs_manage_py_from_its_env_file(tmp_path):
     # DEBUG comes from the .env that scripts/setup.sh wrote; no variable is set by hand
     result = _manage("check")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("jit, expected", [(None, "-c jit=off"), ("1", None)])
+def test_postgresql_connections_run_without_the_jit_compiler_unless_asked(jit, expected):
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
+    if jit:
+        env["PG_JIT"] = jit
+    result = _manage("shell", "-c", "from django.conf import settings; "
+                                    "print(settings.DATABASES['default']['OPTIONS'].get('options'))", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == str(expected)
