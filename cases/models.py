@@ -353,14 +353,22 @@ class Household(models.Model):
             models.Index(fields=["category", "-created_at"], name="cases_hh_category_created"),
             models.Index(fields=["head_work_status", "-created_at"], name="cases_hh_work_created"),
             models.Index(fields=["primary_cause", "-created_at"], name="cases_hh_cause_created"),
-            models.Index(fields=["filed_on"], name="cases_hh_filed_on"),
+
             models.Index(fields=["per_capita_monthly_income"], name="cases_hh_per_capita"),
             models.Index(fields=["household_size"], name="cases_hh_size"),
-            models.Index(fields=["status", "last_reviewed_year"], name="cases_hh_status_reviewed"),
-            models.Index(fields=["status", "last_aided_at"], name="cases_hh_status_aided"),
+
             models.Index(fields=["status", "node"]),
-            # covers the list's summary (counts by category and status within the user's nodes)
+            # the list's summary counts by category and status within the user's nodes: each of these
+            # holds every column it reads for the filter it begins with, so the count reads an index
+            # alone instead of fetching every matching row (SQLite: 316 → a few ms at 100,000)
             models.Index(fields=["node", "category", "status"], name="cases_hh_summary"),
+            models.Index(fields=["category", "node", "status"], name="cases_hh_sum_category"),
+            models.Index(fields=["status", "node", "category"], name="cases_hh_sum_status"),
+            models.Index(fields=["head_work_status", "node", "category", "status"], name="cases_hh_sum_work"),
+            models.Index(fields=["filed_on", "node", "category", "status"], name="cases_hh_sum_filed"),
+            models.Index(fields=["status", "last_reviewed_year", "approved_at", "node", "category"],
+                         name="cases_hh_sum_reviewed"),
+            models.Index(fields=["status", "last_aided_at", "node", "category"], name="cases_hh_sum_aided"),
         ]
         permissions = [
             ("submit_household", _("提交档案")),

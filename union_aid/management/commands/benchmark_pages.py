@@ -32,8 +32,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--runs", type=int, default=30, help="每个页面请求次数（取中位数和 p95）")
         parser.add_argument("--skip-export", action="store_true", help="不测 Excel 导出")
+        parser.add_argument("--only", default="", help="只测名称含此文字的页面（如 筛选）")
 
-    def handle(self, *args, runs, skip_export, **options):
+    def handle(self, *args, runs, skip_export, only, **options):
         center = User.objects.filter(role=Role.CENTER_ADMIN, node__level=1, is_active=True).first()
         township = User.objects.filter(node__level=2, is_active=True, role=Role.REVIEWER).first()
         if center is None or not Household.objects.exists():
@@ -74,8 +75,8 @@ class Command(BaseCommand):
             ("后台列表", "/admin/cases/household/", {}),
             ("后台搜索：姓名", "/admin/cases/household/", {"q": head.name[:2]}),
         ]
-        rows = [self._measure(center, title, url, query, runs) for title, url, query in pages]
-        if township and township_sample:
+        rows = [self._measure(center, title, url, query, runs) for title, url, query in pages if only in title]
+        if township and township_sample and not only:
             rows.append(self._measure(township, "搜索：完整身份证号（乡镇）", "/cases/", {"q": township_sample}, runs))
             rows.append(self._measure(township, "列表（乡镇）", "/cases/", {}, runs))
         width = max(len(title) for title, *_rest in rows) + 2
