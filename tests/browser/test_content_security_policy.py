@@ -24,7 +24,7 @@ def county(center, township, community, community_clerk, center_admin):
     keeper = make_user("center_finance", center, Role.FINANCE, name="财务周敏")
     fund = make_fund(center, balance="5000.00", keeper=keeper)
     shown = {"outreach:campaign_detail", "outreach:campaign_review", "outreach:campaign_deliveries",
-             "outreach:campaign_sheet_deliver"}
+             "outreach:campaign_sheet_deliver", "outreach:return_visit_create"}
     campaigns = [reverse(name, kwargs=kwargs)
                  for name, kwargs in campaign_pages(township, community, community_clerk, center_admin).items()
                  if name in shown]
