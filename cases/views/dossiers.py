@@ -112,8 +112,11 @@ def household_member_export(request):
     filterset = HouseholdFilter(request.GET or None, households, user=request.user)
     unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
     described = filterset.describe()
+    row_count = filterset.qs.count()
     if unmasked:
-        log_access(request.user, None, "export", detail=described, row_count=filterset.qs.count())
+        log_access(request.user, None, "export", detail=described, row_count=row_count)
+    audit.record(request.user, AuditAction.EXPORT, object_type="cases.member", row_count=row_count,
+                 detail=export_detail("家庭成员花名册", filterset.applied_names(), unmasked))
     filename = f"困难职工家庭成员-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(member_roster_workbook(filterset.qs, unmasked=unmasked, described=described),
                         as_attachment=True, filename=filename,
