@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as N_
 from network import jobs
 from network.models import Job, Node
 
-from .exports import member_roster_workbook, roster_workbook
+from .exports import member_roster_workbook, official_workbook, roster_workbook
 from .filters import HouseholdFilter
 from .models import Household
 
@@ -23,6 +23,7 @@ EXPORT = "cases.export"
 WHAT = {
     "households": (N_("困难职工档案"), roster_workbook),
     "members": (N_("困难职工家庭成员"), member_roster_workbook),
+    "official": (N_("困难职工档案表"), official_workbook),
 }
 
 

@@ -24,7 +24,9 @@ def three_households(community, community_clerk, sibling_community, outsider, se
     return ids
 
 
-@pytest.mark.parametrize("name,first_id_column", [("cases:household_export", 2), ("cases:household_member_export", 5)])
+@pytest.mark.parametrize("name,first_id_column", [
+    ("cases:household_export", 2), ("cases:household_member_export", 5), ("cases:household_official_export", 7),
+])
 def test_a_roster_over_the_limit_is_written_by_the_worker_and_downloaded_from_the_job_page(
     client, township_reviewer, outsider_admin, three_households, name, first_id_column
 ):
