@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # the import's background jobs (network.jobs registry)
-        from . import imports, unit_imports  # noqa: F401
+        from . import export_jobs, imports, unit_imports  # noqa: F401

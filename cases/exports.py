@@ -141,3 +141,61 @@ def member_roster_workbook(households, *, unmasked, described):
     workbook.save(target)
     target.seek(0)
     return target
+
+
+# the fields of the printed 困难职工档案表 (cases.pdf), in its order: the head, the household's
+# economy, the causes; what the upper unions' system exchanges (one row a household)
+OFFICIAL_COLUMNS = [
+    "档案编号", "建档单位", "困难类别", "姓名", "性别", "民族", "政治面貌", "身份证号", "出生日期", "婚姻状况", "健康状况",
+    "就业状况", "劳模级别", "联系电话", "户口性质", "建档日期", "工作单位", "单位性质", "经营状况", "家庭住址", "住房类型",
+    "住房面积（㎡）", "家庭人口", "本人月收入（元）", "其他年收入（元）", "年刚性支出（元）", "家庭年收入（元）",
+    "人均月收入（元）", "低保标准（元/月）", "低保情况", "医疗保险", "养老保险", "单亲家庭", "零就业家庭", "开户银行", "银行账号",
+    "主要致困原因", "次要致困原因", "状态", "批准日期",
+]
+
+
+def official_workbook(households, *, unmasked, described=""):
+    """The filtered dossiers in the column order of the 困难职工档案表 (one row a household, the
+    head's own fields from his member row), titled with the filter, masked unless ``unmasked``,
+    money as numbers, every typed text through xlsx_cells."""
+    from .sensitive import shown_account, shown_birth_date
+
+    heads = models.Prefetch("members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads")
+    rows = households.select_related("node", "enterprise").prefetch_related(heads)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("困难职工档案表")
+    sheet.freeze_panes = "A3"
+    filtered = f"{described}；" if described else ""
+    sheet.append([text_cell(sheet, f"困难职工档案表（{filtered}{timezone.localdate():%Y-%m-%d} 导出）",
+                            font=Font(bold=True, size=14))])
+    sheet.append([text_cell(sheet, name, font=Font(bold=True), fill=PatternFill("solid", fgColor="EEF1F4"),
+                            alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+                  for name in OFFICIAL_COLUMNS])
+    causes = dict(Cause.choices)
+    yes_no = {True: "是", False: "否"}
+    for h in rows.iterator(chunk_size=CHUNK):
+        head = h.heads[0] if h.heads else None
+        unit = h.enterprise
+        sheet.append(safe_row(sheet, [
+            h.number or "", h.node.name, h.get_category_display(),
+            head.name if head else "", head.get_sex_display() if head else "", head.ethnicity if head else "",
+            head.political_status if head else "", shown(Member, "id_number", head.id_number if head else "", unmasked),
+            shown_birth_date(head.birth_date, unmasked) if head and head.birth_date else "",
+            head.marital_status if head else "", head.get_health_display() if head else "",
+            head.get_work_status_display() if head else "", head.model_worker if head else "",
+            shown(Household, "phone", h.phone or (head.phone if head else ""), unmasked), h.get_hukou_type_display(),
+            h.filed_on, unit.name if unit else h.employer_name, unit.get_nature_display() if unit else "",
+            unit.get_condition_display() if unit else "", h.address, h.get_housing_type_display(),
+            h.housing_area, h.household_size, _money(sheet, head.monthly_income if head else None),
+            _money(sheet, h.other_annual_income), _money(sheet, h.rigid_expense), _money(sheet, h.annual_income),
+            _money(sheet, h.per_capita_monthly_income), _money(sheet, h.dibao_standard_monthly),
+            h.get_dibao_status_display(), h.get_medical_insurance_display(), h.get_pension_display(),
+            yes_no[h.single_parent], yes_no[h.zero_employment], h.bank_name,
+            shown_account(h.bank_account, unmasked) if h.bank_account else "",
+            h.get_primary_cause_display(), "、".join(str(causes[c]) for c in h.secondary_cause_list if c in causes),
+            h.get_status_display(), timezone.localtime(h.approved_at).date() if h.approved_at else None,
+        ]))
+    target = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(target)
+    target.seek(0)
+    return target

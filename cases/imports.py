@@ -39,8 +39,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from network import jobs
-from network.models import Enterprise, Node
+from network import audit, jobs
+from network.models import AuditAction, Enterprise, Node
 from network.scoping import node_in_scope
 
 from . import sheet_values as read
@@ -702,6 +702,9 @@ def run_write(job, progress):
                                     % {"rows": group.describe_rows(), "message": error.messages[0]}) from error
             progress.step(index)
     counts = plan.counts()
+    audit.record(job.owner, AuditAction.IMPORT, object_type="cases.household", object_id=job.pk,
+                 row_count=counts["new"] + counts["updated"],
+                 detail=_("档案导入：新建%(new)s户，更新%(updated)s户，%(unchanged)s户无变化") % counts)
     return {"counts": counts, "message": _("导入完成：新建%(new)s户，更新%(updated)s户，%(unchanged)s户无变化。") % counts}
 
 

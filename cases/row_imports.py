@@ -22,8 +22,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from network import jobs
-from network.models import Job, JobState, Node
+from network import audit, jobs
+from network.models import AuditAction, Job, JobState, Node
 
 from . import sheet_values as read
 from .rules import WorkflowError, require
@@ -47,6 +47,7 @@ class RowImport:
     load: object = None  # load(planner, rows) -> preloads what check needs (one query, not one a row)
     preview_headers: tuple = ()
     list_url: str = ""
+    object_type: str = ""  # what the audit log names (app.model)
 
     @property
     def by_key(self):
@@ -202,6 +203,10 @@ def run_write(job, progress):
         spec.write(job.owner, [p.payload for p in todo])
         progress.step(len(todo))
     counts = planner.counts(planned, [])
+    audit.record(job.owner, AuditAction.IMPORT, object_type=spec.object_type, object_id=job.pk,
+                 row_count=counts["new"] + counts["updated"],
+                 detail=_("%(label)s：新建%(new)s条，更新%(updated)s条，%(unchanged)s条无变化")
+                 % {"label": spec.label, **counts})
     return {"counts": counts, "list_url": spec.list_url,
             "message": _("导入完成：新建%(new)s条，更新%(updated)s条，%(unchanged)s条无变化。") % counts}
 

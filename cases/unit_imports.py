@@ -121,5 +121,5 @@ def _write(actor, units):
 UNITS = register(RowImport(
     key="units", label=N_("单位名录导入"), columns=COLUMNS, required=("name",), check=_check, write=_write,
     permission="network.add_enterprise", load=_load, preview_headers=(N_("单位名称"), N_("所属节点"), N_("单位性质")),
-    list_url="/network/",
+    object_type="network.enterprise", list_url="/network/",
 ))

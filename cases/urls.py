@@ -8,6 +8,7 @@ urlpatterns = [
     path("", dossiers.household_list, name="household_list"),
     path("export.xlsx", dossiers.household_export, name="household_export"),
     path("export-members.xlsx", dossiers.household_member_export, name="household_member_export"),
+    path("export-official.xlsx", dossiers.household_official_export, name="household_official_export"),
     path("worklist/", dossiers.worklist, name="worklist"),
     path("import/", imports.import_page, name="household_import"),
     path("import/template.xlsx", imports.import_template, name="household_import_template"),

@@ -142,5 +142,5 @@ AID = register(RowImport(
     key="aid", label=N_("帮扶记录导入"), columns=COLUMNS, required=("given_on", "program", "id_number"), check=_check,
     write=_write, permission="outreach.add_aidrecord", load=_load,
     preview_headers=(N_("发放日期"), N_("户主/受助人"), N_("帮扶项目"), N_("现金（元）"), N_("资金"), N_("物品")),
-    list_url="/outreach/aid/planned/",
+    object_type="outreach.aidrecord", list_url="/outreach/aid/planned/",
 ))

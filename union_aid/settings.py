@@ -258,6 +258,10 @@ JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 300)
 if JOB_STALE_SECONDS < 30:
     raise ImproperlyConfigured(f"JOB_STALE_SECONDS={JOB_STALE_SECONDS} must be at least 30.")
 
+# a roster of more households than this is exported by the background worker (the job page
+# offers the file) instead of in the request
+EXPORT_INLINE_MAX = env_int("EXPORT_INLINE_MAX", 3000)
+
 # the uploaded sheets and reports of finished jobs are deleted after this many days
 JOB_FILES_DAYS = env_int("JOB_FILES_DAYS", 7)
 

@@ -85,3 +85,30 @@ def test_a_township_sheet_comes_in_after_its_error_is_fixed(page, township, tmp_
     for name in ("王一", "王二", "王三"):
         expect(page.locator("table.table")).to_contain_text(name)
     assert Household.objects.filter(status=Status.DRAFT).count() == 3
+
+
+def test_the_job_page_follows_a_running_job_and_shows_its_end_under_the_csp(page, township):
+    from django.utils import timezone
+
+    from network import jobs
+    from network.models import Job, JobState
+
+    job = Job.objects.create(kind="cases.import_preview", owner=township, node=township.node,
+                             state=JobState.RUNNING, started_at=timezone.now())
+    progress = jobs.Progress(job)
+    progress.step(3, 10, "正在检查表格……", force=True)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    log_in(page, "miyang_clerk", PASSWORD)
+    page.goto(job.get_absolute_url())
+    expect(page.locator("#job-percent")).to_have_text("30%")
+    progress.step(7, 10, force=True)
+    expect(page.locator("#job-percent")).to_have_text("70%")
+    expect(page.locator("#job-count")).to_have_text("7 / 10")
+    Job.objects.filter(pk=job.pk).update(state=JobState.SUCCEEDED, done=10, total=10, message="检查完毕",
+                                         outcome={"counts": {"new": 0, "updated": 0, "unchanged": 0, "invalid": 0,
+                                                             "rows": 0, "people": 0, "errors": 0},
+                                                  "errors": [], "rows": [], "writes": 0})
+    expect(page.locator("#job-state")).to_have_text("已完成")
+    expect(page.locator("#job-bar")).to_have_attribute("value", "100")
+    assert refused == []

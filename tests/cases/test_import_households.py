@@ -71,3 +71,14 @@ def test_the_back_office_imports_through_the_same_preview_job(client, center_adm
     assert "PDF" in refused.content.decode() and Job.objects.count() == 1
     client.force_login(center_leader)
     assert client.get(reverse("admin:cases_household_import")).status_code == 403
+
+
+def test_a_written_import_is_in_the_audit_log_without_anyones_data(client, community_clerk, standard):
+    from network.models import AuditAction, AuditEntry
+
+    client.force_login(community_clerk)
+    preview = _preview(client, sheet_bytes(_families(2)))
+    client.post(reverse("cases:household_import_confirm", args=[preview.pk]))
+    entry = AuditEntry.objects.get(action=AuditAction.IMPORT)
+    assert (entry.user, entry.row_count, entry.object_type) == (community_clerk, 2, "cases.household")
+    assert entry.detail == "档案导入：新建2户，更新0户，0户无变化"

@@ -65,3 +65,27 @@ def test_the_member_roster_runs_a_fixed_number_of_queries(client, township_revie
         response = client.get(reverse("cases:household_member_export"))
         rows = list(_sheet(response).iter_rows(min_row=3))
     assert len(rows) == 24
+
+
+def test_the_official_form_order_export_has_the_heads_fields_masked_and_money_as_numbers(
+    client, township_reviewer, community, community_clerk, sibling_community, outsider, django_assert_max_num_queries
+):
+    from cases.exports import OFFICIAL_COLUMNS
+
+    household = _household(community, community_clerk)
+    household.bank_account = "6222020200112233445"
+    household.address = "@SUM(1+1)*cmd|' /C calc'!A0"
+    household.save()
+    make_household(sibling_community, outsider, head_name="王新哨")
+    for _ in range(5):
+        make_household(community, community_clerk)
+    client.force_login(township_reviewer)
+    with django_assert_max_num_queries(14):
+        sheet = _sheet(client.get(reverse("cases:household_official_export"), {"status": "approved"}))
+    assert [c.value for c in sheet[2]] == OFFICIAL_COLUMNS and "状态=在档" in sheet["A1"].value
+    (row,) = list(sheet.iter_rows(min_row=3))
+    value = {name: cell for name, cell in zip(OFFICIAL_COLUMNS, row)}
+    assert value["姓名"].value == "张志强" and value["身份证号"].value == HEAD_ID[:6] + "********" + HEAD_ID[-4:]
+    assert value["出生日期"].value == "1975年" and value["银行账号"].value.startswith("622202") and "*" in value["银行账号"].value
+    assert value["本人月收入（元）"].value == 1234.5 and value["本人月收入（元）"].number_format == "#,##0.00"
+    assert value["家庭住址"].data_type == "s" and value["家庭住址"].value.startswith("'@")
