@@ -138,7 +138,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     with its date for the expiry, and the change is audited."""
 
     def form_valid(self, form):
-        password_set(actor=self.request.user, account=self.request.user, raw_password=form.cleaned_data["new_password1"])
+        password = form.cleaned_data["new_password1"]
+        password_set(actor=self.request.user, account=self.request.user, raw_password=password)
         update_session_auth_hash(self.request, self.request.user)
         return redirect(self.get_success_url())
 

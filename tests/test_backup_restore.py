@@ -14,6 +14,7 @@ import pytest
 
 from .installation import System
 
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     system = System(tmp_path_factory.mktemp("template"), "template")
