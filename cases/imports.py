@@ -39,8 +39,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from network import jobs
-from network.models import Enterprise, Node
+from network import audit, jobs
+from network.models import AuditAction, Enterprise, Node
 from network.scoping import node_in_scope
 
 from . import sheet_values as read
@@ -701,6 +701,9 @@ def run_write(job, progress):
                 raise WorkflowError(_("%(rows)s：%(message)s；未写入任何数据。")
                                     % {"rows": group.describe_rows(), "message": error.messages[0]}) from error
             progress.step(index)
+        # the sheet's file name is left out: it may name a person
+        audit.record(job.owner, AuditAction.IMPORT, job, row_count=len(new) + len(updated),
+                     detail=f"档案导入：新建 {len(new)} 户，更新 {len(updated)} 户")
     counts = plan.counts()
     return {"counts": counts, "message": _("导入完成：新建%(new)s户，更新%(updated)s户，%(unchanged)s户无变化。") % counts}
 

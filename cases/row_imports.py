@@ -22,8 +22,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from network import jobs
-from network.models import Job, JobState, Node
+from network import audit, jobs
+from network.models import AuditAction, Job, JobState, Node
 
 from . import sheet_values as read
 from .rules import WorkflowError, require
@@ -201,6 +201,7 @@ def run_write(job, progress):
         progress.step(0, len(todo), _("正在写入……"), force=True)
         spec.write(job.owner, [p.payload for p in todo])
         progress.step(len(todo))
+        audit.record(job.owner, AuditAction.IMPORT, job, row_count=len(todo), detail=f"{spec.label}导入")
     counts = planner.counts(planned, [])
     return {"counts": counts, "list_url": spec.list_url,
             "message": _("导入完成：新建%(new)s条，更新%(updated)s条，%(unchanged)s条无变化。") % counts}
