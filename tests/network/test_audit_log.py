@@ -80,7 +80,7 @@ def test_changing_an_accounts_role_and_node_writes_one_entry_each(client, center
     [role] = entries(AuditAction.ACCOUNT_ROLE)
     [node] = entries(AuditAction.ACCOUNT_NODE)
     assert (role.user, role.object_type, role.object_id, role.detail) == (
-        center_admin, "network.user", str(colleague.pk), "data_entry → reviewer")
+        center_admin, "network.user", str(colleague.pk), "录入员 → 审核员")
     assert node.object_id == str(colleague.pk)
 
 
