@@ -17,8 +17,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from network import audit
 from network.admin import ScopedAdminMixin, ScopedInlineMixin
 from network.admin import ScopedHistoryAdmin as NetworkScopedHistoryAdmin
+from network.models import AuditAction
 
 from . import services
 from .filters import search_households
@@ -279,6 +281,12 @@ class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
                    "title": _("从Excel导入档案")}
         return TemplateResponse(request, "admin/cases/household/import.html", context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET" and not SENSITIVE.may_see(request.user, Household):
+            # the page shows the dossier masked: seen all the same (in full, the reveal is its entry)
+            audit.record(request.user, AuditAction.DOSSIER_VIEW, obj, detail="后台")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("户主"), ordering="head_name")
     def head(self, obj):

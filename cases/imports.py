@@ -701,6 +701,9 @@ def run_write(job, progress):
                 raise WorkflowError(_("%(rows)s：%(message)s；未写入任何数据。")
                                     % {"rows": group.describe_rows(), "message": error.messages[0]}) from error
             progress.step(index)
+        # the sheet's file name is left out: it may name a person
+        audit.record(job.owner, AuditAction.IMPORT, job, row_count=len(new) + len(updated),
+                     detail=f"档案导入：新建 {len(new)} 户，更新 {len(updated)} 户")
     counts = plan.counts()
     audit.record(job.owner, AuditAction.IMPORT, object_type="cases.household", object_id=job.pk,
                  row_count=counts["new"] + counts["updated"],

@@ -202,6 +202,7 @@ def run_write(job, progress):
         progress.step(0, len(todo), _("正在写入……"), force=True)
         spec.write(job.owner, [p.payload for p in todo])
         progress.step(len(todo))
+        audit.record(job.owner, AuditAction.IMPORT, job, row_count=len(todo), detail=f"{spec.label}导入")
     counts = planner.counts(planned, [])
     audit.record(job.owner, AuditAction.IMPORT, object_type=spec.object_type, object_id=job.pk,
                  row_count=counts["new"] + counts["updated"],

@@ -555,8 +555,8 @@ def household_reopen(*, household, actor, reason):
 
 def audit_standard_change(actor, standard):
     """A 低保 standard was set or changed: its year, node and amounts are not personal, so say them."""
-    audit.record(actor, AuditAction.STANDARD_CHANGE, standard,
-                 detail=f"{standard.year}年 {standard.node.name}：城镇 {standard.urban_monthly} 元，农村 {standard.rural_monthly} 元")
+    detail = f"{standard.year}年 {standard.node.name}：城镇 {standard.urban_monthly} 元，农村 {standard.rural_monthly} 元"
+    audit.record(actor, AuditAction.STANDARD_CHANGE, standard, detail=detail)
 
 
 def member_in_other_active_dossier(id_number, household=None):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import AuditAction, User
+from .models import AuditAction, Role, User
 
 
 def snapshot(account):
@@ -33,7 +33,8 @@ def record_changes(actor, account, before):
         audit.record(actor, AuditAction.ACCOUNT_CREATE, account)
         return
     if before["role"] != account.role:
-        audit.record(actor, AuditAction.ACCOUNT_ROLE, account, detail=f"{before['role']} → {account.role}")
+        audit.record(actor, AuditAction.ACCOUNT_ROLE, account,
+                     detail=f"{Role(before['role']).label} → {Role(account.role).label}")
     if before["node_id"] != account.node_id:
         audit.record(actor, AuditAction.ACCOUNT_NODE, account, detail=f"节点 {before['node_id']} → {account.node_id}")
     if before["is_active"] != account.is_active:

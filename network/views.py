@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import jobs
+from . import audit, jobs
 from .accounts import password_set, record_changes, snapshot
 from .forms import StaffCreateForm, StaffEditForm
-from .models import Job, JobState, Node, Role, User
+from .models import AuditAction, Job, JobState, Node, Role, User
 from .scoping import get_visible_or_404
 
 STAFF_PAGE_SIZE = 50
@@ -138,7 +138,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     with its date for the expiry, and the change is audited."""
 
     def form_valid(self, form):
-        password_set(actor=self.request.user, account=self.request.user, raw_password=form.cleaned_data["new_password1"])
+        password = form.cleaned_data["new_password1"]
+        password_set(actor=self.request.user, account=self.request.user, raw_password=password)
         update_session_auth_hash(self.request, self.request.user)
         return redirect(self.get_success_url())
 
@@ -185,6 +186,8 @@ def job_result(request, pk):
     job = get_job_for(request.user, pk)
     if not job.result:
         raise Http404
+    # a job's file (an error report, a big export) is a copy leaving the system
+    audit.record(request.user, AuditAction.EXPORT, job, detail=f"后台任务结果：{jobs.label_of(job)}")
     response = FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name or "result.xlsx")
     response["Cache-Control"] = "no-store, private"
     return response

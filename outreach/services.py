@@ -243,7 +243,8 @@ def aid_reverse(*, aid, actor, reason):
 def _aid_detail(aid):
     """An aid record as the audit log names it: its id, program, fund and amounts (never the goods'
     description or the reason, which are typed)."""
-    return f"帮扶记录 #{aid.pk}（{aid.get_program_display()}），资金 #{aid.fund_id or '—'}，现金 {yuan(aid.cash_fen)} 元，物品折价 {yuan(aid.goods_value_fen)} 元"
+    return (f"帮扶记录 #{aid.pk}（{aid.get_program_display()}），资金 #{aid.fund_id or '—'}，"
+            f"现金 {yuan(aid.cash_fen)} 元，物品折价 {yuan(aid.goods_value_fen)} 元")
 
 
 def ledger_differences():

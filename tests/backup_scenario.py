@@ -70,7 +70,8 @@ def state(household_pk):
     members = Member.objects.filter(household_id=household_pk).order_by("pk")
     result = {
         "dossier": json.loads(serializers.serialize("json", [*household, *members])),
-        "ledger": list(LedgerEntry.objects.order_by("pk").values_list("pk", "fund_id", "amount_fen", "balance_after_fen")),
+        "ledger": list(LedgerEntry.objects.order_by("pk")
+                       .values_list("pk", "fund_id", "amount_fen", "balance_after_fen")),
         "balances": list(Fund.objects.order_by("pk").values_list("pk", "balance_fen")),
         "rows": {model._meta.label: model._default_manager.count() for model in apps.get_models()
                  if model._meta.app_label in ("network", "cases", "outreach")},

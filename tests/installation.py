@@ -20,7 +20,9 @@ class System:
 
     def __init__(self, tmp_path, name, template=None):
         """A fresh, empty database (a copy of ``template``'s, when given: migrating once is enough)."""
-        self.env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "SQLITE_PATH")}
+        # not the test run's own database, nor the browser tests' async switch (check --deploy refuses it)
+        left_out = ("DATABASE_URL", "SQLITE_PATH", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        self.env = {key: value for key, value in os.environ.items() if key not in left_out}
         self.env.update(DEBUG="1", MEDIA_ROOT=str(tmp_path / f"media-{name}"), BACKUP_DIR=str(tmp_path / "backups"),
                         PYTHONPATH=str(BASE_DIR))
         configured = os.environ.get("DATABASE_URL", "")
@@ -62,8 +64,8 @@ class System:
         return self.manage("shell", "--no-imports", "-c", code).stdout
 
     def start(self, code):
-        return subprocess.Popen([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=BASE_DIR, env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=BASE_DIR,
+                                env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def state(self, household):
         return json.loads(self.shell(f"from tests.backup_scenario import state; state({household})"))

@@ -14,6 +14,7 @@ import pytest
 
 from .installation import System
 
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     system = System(tmp_path_factory.mktemp("template"), "template")
@@ -137,4 +138,6 @@ def test_only_the_newest_backups_are_kept(tmp_path, source):
     kept = sorted((tmp_path / "backups").iterdir())
     assert len([p for p in kept if p.name.endswith(".tar.gz")]) == 2
     assert len([p for p in kept if p.name.endswith(".sha256")]) == 2
+    # every family's data: for the system's own account only
+    assert {oct(p.stat().st_mode & 0o777) for p in kept} == {"0o600"}
     assert not [p for p in kept if p.name.startswith(".partial")]

@@ -1,6 +1,6 @@
 """The smoke test of a production start: gunicorn with deploy/gunicorn.conf.py and production
 settings (DEBUG off, a secret key, the static files collected under their hashed names), on the
-database the suite runs on (CI runs it on PostgreSQL), behind what nginx would send (the Host, HTTPS
+database the suite runs on (CI runs it on PostgreSQL, through Django's connection pool), behind what nginx would send (the Host, HTTPS
 in X-Forwarded-Proto, the client in X-Forwarded-For). A staff member signs in and the main pages
 load over HTTP, each with the security headers; plain HTTP is sent to HTTPS."""
 
@@ -70,6 +70,8 @@ def server(tmp_path):
     )
     production = {**system.env, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
                   "CSRF_TRUSTED_ORIGINS": f"https://{HOST}", "STATIC_ROOT": str(tmp_path / "static")}
+    if system.pg_name:
+        production["DB_POOL"] = "1"  # as deploy/env.example has it: Django's pool in each worker
     system.manage("collectstatic", "--no-input", env=production)
     deploy_check = system.manage("check", "--deploy", "--fail-level", "WARNING", env=production)
     assert "no issues" in deploy_check.stdout

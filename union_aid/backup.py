@@ -180,8 +180,12 @@ def make_backup(directory=None, keep=None):
                     info.size = default_storage.size(stored)
                     archive.addfile(info, handle)
         checksum = sha256_of(partial)
+        # every family's data: readable by the system's own account only, whatever the umask
+        os.chmod(partial, 0o600)
         os.replace(partial, directory / name)
-    (directory / f"{name}.sha256").write_text(f"{checksum}  {name}\n", encoding="ascii")
+    sidecar = directory / f"{name}.sha256"
+    sidecar.write_text(f"{checksum}  {name}\n", encoding="ascii")
+    os.chmod(sidecar, 0o600)
     for old in backups_in(directory)[:-keep]:
         old.unlink()
         Path(f"{old}.sha256").unlink(missing_ok=True)

@@ -233,6 +233,14 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
     },
 }
+# an S3-compatible store for uploads (django-storages, installed separately): its settings from the
+# environment; files stay private (no public ACL, links signed and short-lived)
+for _name in ("AWS_STORAGE_BUCKET_NAME", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME", "AWS_ACCESS_KEY_ID",
+              "AWS_SECRET_ACCESS_KEY"):
+    if os.environ.get(_name):
+        globals()[_name] = os.environ[_name]
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_EXPIRE = 300
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"

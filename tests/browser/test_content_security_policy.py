@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Status
-from network.models import Role
+from network.models import Job, JobState, Role
 
 from ..cases.conftest import make_household, make_standard
 from ..conftest import PASSWORD, make_user
@@ -28,6 +28,9 @@ def county(center, township, community, community_clerk, center_admin):
     campaigns = [reverse(name, kwargs=kwargs)
                  for name, kwargs in campaign_pages(township, community, community_clerk, center_admin).items()
                  if name in shown]
+    running = Job.objects.create(kind="cases.import_preview", owner=center_admin, node=center, state=JobState.RUNNING,
+                                 total=10, done=4, message="正在检查……")
+    campaigns.append(reverse("network:job_detail", args=[running.pk]))  # its bar moves by static/js/job_progress.js
     return household, fund, campaigns
 
 
@@ -40,7 +43,7 @@ def test_no_page_needs_an_inline_script_or_style(page, county, center_admin):
     pages = [
         reverse("home"), reverse("cases:household_list"), reverse("cases:household_detail", args=[household.pk]),
         reverse("cases:household_create"), reverse("cases:household_edit", args=[household.pk]),
-        reverse("cases:worklist"), reverse("cases:notice_list"), reverse("cases:notice_create"),
+        reverse("cases:worklist"), reverse("cases:household_import"), reverse("admin:cases_household_import"), reverse("cases:notice_list"), reverse("cases:notice_create"),
         reverse("cases:standard_list"), reverse("outreach:fund_list"), reverse("outreach:fund_detail", args=[fund.pk]),
         reverse("outreach:campaign_list"), reverse("outreach:cadre_list"), reverse("outreach:shortage"),
         reverse("outreach:aid_planned"), *campaigns,

@@ -113,3 +113,18 @@ def test_a_standard_saved_in_the_admin_is_audited_too(client, center, center_adm
     client.post(reverse("admin:cases_dibaostandard_change", args=[standard.pk]),
                 {"node": center.pk, "year": 2020, "urban_monthly": "760.00", "rural_monthly": "600.00", "note": ""})
     assert only_entry(action=AuditAction.STANDARD_CHANGE).object_id == str(standard.pk)
+
+
+def test_the_back_office_page_of_a_dossier_is_a_view_when_masked_and_a_reveal_in_full(
+    client, draft, center_admin, center_leader
+):
+    url = reverse("admin:cases_household_change", args=[draft.pk])
+    client.force_login(center_leader)  # a leader sees the numbers masked
+    assert client.get(url).status_code == 200
+    viewed = only_entry(action__in=[AuditAction.DOSSIER_VIEW, AuditAction.REVEAL])
+    assert (viewed.action, viewed.user, viewed.object_id, viewed.detail) == (
+        AuditAction.DOSSIER_VIEW, center_leader, str(draft.pk), "后台")
+    client.force_login(center_admin)  # an admin sees them in full
+    assert client.get(url).status_code == 200
+    revealed = only_entry(user=center_admin, action__in=[AuditAction.DOSSIER_VIEW, AuditAction.REVEAL])
+    assert (revealed.action, revealed.detail) == (AuditAction.REVEAL, "后台")

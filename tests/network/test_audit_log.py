@@ -80,7 +80,7 @@ def test_changing_an_accounts_role_and_node_writes_one_entry_each(client, center
     [role] = entries(AuditAction.ACCOUNT_ROLE)
     [node] = entries(AuditAction.ACCOUNT_NODE)
     assert (role.user, role.object_type, role.object_id, role.detail) == (
-        center_admin, "network.user", str(colleague.pk), "data_entry → reviewer")
+        center_admin, "network.user", str(colleague.pk), "录入员 → 审核员")
     assert node.object_id == str(colleague.pk)
 
 
@@ -107,9 +107,9 @@ def test_disabling_accounts_in_the_admin_writes_an_entry_for_each(client, center
 
 def test_a_new_account_is_an_entry_and_its_owner_must_change_the_password(client, center_admin, township):
     client.force_login(center_admin)
-    client.post(reverse("network:staff_create"), {"username": "new_clerk", "name": "新录入员", "phone": "", "node": township.pk,
-                                                  "role": Role.DATA_ENTRY, "password1": NEW_PASSWORD,
-                                                  "password2": NEW_PASSWORD})
+    client.post(reverse("network:staff_create"), {"username": "new_clerk", "name": "新录入员", "phone": "",
+                                                  "node": township.pk, "role": Role.DATA_ENTRY,
+                                                  "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     account = User.objects.get(username="new_clerk")
     assert entries(AuditAction.ACCOUNT_CREATE)[0].object_id == str(account.pk)
     assert account.must_change_password

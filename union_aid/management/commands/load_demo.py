@@ -432,6 +432,9 @@ class Command(BaseCommand):
                 if user is None:
                     user = User(username=username, name=next(names), is_staff=True, password=password)
                 user.node, user.role, user.is_active = node, role, True
+                # the demo's accounts keep the published password: each run renews it, so that the
+                # expiry (PASSWORD_EXPIRY_DAYS) never locks a developer's demo behind a forced change
+                user.must_change_password, user.password_changed_at = False, timezone.now()
                 user.save()
                 accounts.append((username, node.name, role.label))
         return accounts
