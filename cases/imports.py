@@ -705,9 +705,6 @@ def run_write(job, progress):
         audit.record(job.owner, AuditAction.IMPORT, job, row_count=len(new) + len(updated),
                      detail=f"档案导入：新建 {len(new)} 户，更新 {len(updated)} 户")
     counts = plan.counts()
-    audit.record(job.owner, AuditAction.IMPORT, object_type="cases.household", object_id=job.pk,
-                 row_count=counts["new"] + counts["updated"],
-                 detail=_("档案导入：新建%(new)s户，更新%(updated)s户，%(unchanged)s户无变化") % counts)
     return {"counts": counts, "message": _("导入完成：新建%(new)s户，更新%(updated)s户，%(unchanged)s户无变化。") % counts}
 
 

@@ -204,10 +204,6 @@ def run_write(job, progress):
         progress.step(len(todo))
         audit.record(job.owner, AuditAction.IMPORT, job, row_count=len(todo), detail=f"{spec.label}导入")
     counts = planner.counts(planned, [])
-    audit.record(job.owner, AuditAction.IMPORT, object_type=spec.object_type, object_id=job.pk,
-                 row_count=counts["new"] + counts["updated"],
-                 detail=_("%(label)s：新建%(new)s条，更新%(updated)s条，%(unchanged)s条无变化")
-                 % {"label": spec.label, **counts})
     return {"counts": counts, "list_url": spec.list_url,
             "message": _("导入完成：新建%(new)s条，更新%(updated)s条，%(unchanged)s条无变化。") % counts}
 

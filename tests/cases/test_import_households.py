@@ -79,6 +79,6 @@ def test_a_written_import_is_in_the_audit_log_without_anyones_data(client, commu
     client.force_login(community_clerk)
     preview = _preview(client, sheet_bytes(_families(2)))
     client.post(reverse("cases:household_import_confirm", args=[preview.pk]))
-    entry = AuditEntry.objects.get(action=AuditAction.IMPORT)
-    assert (entry.user, entry.row_count, entry.object_type) == (community_clerk, 2, "cases.household")
-    assert entry.detail == "档案导入：新建2户，更新0户，0户无变化"
+    entry = AuditEntry.objects.get(action=AuditAction.IMPORT)  # one entry, written with the import
+    assert (entry.user, entry.row_count, entry.object_type) == (community_clerk, 2, "network.job")
+    assert entry.detail == "档案导入：新建 2 户，更新 0 户"
