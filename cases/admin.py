@@ -13,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,7 @@ from .models import (
 )
 from .rules import DOSSIER_RULES
 from .sensitive import SENSITIVE, full_id_number, masked, may_unmask
+from .validators import FIRST_FILING_YEAR
 
 # a dossier is edited only before it enters the workflow or once it is on file (household_save)
 EDITABLE_STATUSES = (Status.DRAFT, Status.APPROVED)
@@ -208,6 +210,24 @@ class StatusChangeInline(ReadOnlyPermissions, ScopedInlineMixin, admin.TabularIn
         return super().get_queryset(request).select_related("actor", "household")
 
 
+class FiledYearFilter(admin.SimpleListFilter):
+    """建档年度 as a list filter of the years themselves: the date hierarchy it replaces ran a
+    DISTINCT over every dossier's year on each page (a Python call per row on SQLite)."""
+
+    title = _("建档年度")
+    parameter_name = "filed_year"
+
+    def lookups(self, request, model_admin):
+        this_year = timezone.localdate().year
+        return [(str(year), f"{year}年") for year in range(this_year, max(FIRST_FILING_YEAR, this_year - 11) - 1, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(filed_on__year=int(value))
+        return queryset
+
+
 @admin.register(Household)
 class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
     list_display = [
@@ -216,7 +236,7 @@ class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
     list_display_links = ["number", "head"]
     # the unit is on the change page: at 1366 wide one more column squeezed names and dates into two lines
     list_select_related = ["node"]
-    list_filter = ["status", "category", "primary_cause", "hukou_type", "node"]
+    list_filter = ["status", "category", "primary_cause", "hukou_type", FiledYearFilter, "node"]
     # no date hierarchy (a DISTINCT over every row's year) and no full count on unfiltered pages: a
     # province's changelist stays quick; the search is the staff list's own (get_search_results)
     show_full_result_count = False

@@ -1,6 +1,6 @@
-"""On PostgreSQL, at a realistic size: the dossier list's page query, its searches and sorts read
-an index, never the whole table (EXPLAIN). The speed itself is shown by manage.py benchmark_pages,
-never by a timed test. (On SQLite the list runs the same queries; the suite runs there without this.)"""
+"""At a realistic size, on either database: the dossier list's page query, its searches and sorts
+read an index, never the whole table (EXPLAIN on PostgreSQL, EXPLAIN QUERY PLAN on SQLite). The
+speed itself is shown by manage.py benchmark_pages, never by a timed test."""
 
 import io
 
@@ -12,7 +12,6 @@ from cases.filters import HouseholdFilter
 from cases.models import Household, Member, Status
 from network.models import Role, User
 
-pytestmark = pytest.mark.postgres_only
 
 
 def page_plan(user, **query):
@@ -21,13 +20,20 @@ def page_plan(user, **query):
     return rows[:50].explain()
 
 
+def full_scans(plan):
+    """The tables the plan reads whole: PostgreSQL's Seq Scan, SQLite's SCAN (not SEARCH, not an index)."""
+    if connection.vendor == "postgresql":
+        return [table for table in ("cases_household", "cases_member") if f"Seq Scan on {table}" in plan]
+    return [line for line in plan.splitlines()
+            if "SCAN " in line and ("cases_household" in line or "cases_member" in line or " U0" in line)
+            and "INDEX" not in line]
+
+
 def test_the_lists_page_search_and_sort_queries_use_indexes_not_a_sequential_scan(db, settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("EXPLAIN plans are checked on PostgreSQL")
     settings.DEBUG = True  # the generator is for development databases only
     call_command("generate_households", 6000, batch=3000, stdout=io.StringIO())
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE")  # both databases plan from statistics
     center = User.objects.get(role=Role.CENTER_ADMIN, node__level=1, username="center_admin")
     head = Member.objects.filter(relation="head", household__status=Status.APPROVED).order_by("pk")[3000]
     number = Household.objects.filter(status=Status.APPROVED).order_by("pk").values_list("number", flat=True)[100]
@@ -44,6 +50,5 @@ def test_the_lists_page_search_and_sort_queries_use_indexes_not_a_sequential_sca
     }
     for case, query in cases.items():
         plan = page_plan(center, **query)
-        assert "Seq Scan on cases_household" not in plan, f"{case}:\n{plan}"
-        assert "Seq Scan on cases_member" not in plan, f"{case}:\n{plan}"
-        assert "Index" in plan, f"{case}:\n{plan}"
+        assert not full_scans(plan), f"{case}:\n{plan}"
+        assert "index" in plan.lower(), f"{case}:\n{plan}"
