@@ -323,6 +323,10 @@ class Household(models.Model):
     exited_at = models.DateTimeField(_("退出时间"), null=True, blank=True, editable=False)
     # written by outreach when aid is paid, so "never aided" needs no reverse import
     last_aided_at = models.DateTimeField(_("最近帮扶时间"), null=True, blank=True, editable=False)
+    # the latest workflow step (StatusChange), kept by the dossier service with each step: the
+    # worklist sorts by how long a dossier has waited, and puts those sent back first, by index
+    status_changed_at = models.DateTimeField(_("最近办理时间"), null=True, blank=True, editable=False)
+    last_move = models.CharField(_("最近办理操作"), max_length=32, choices=Move.choices, blank=True, editable=False)
     # the latest year of an annual review, kept by the review service: "not reviewed this year" by index
     last_reviewed_year = models.PositiveSmallIntegerField(_("最近复核年度"), null=True, blank=True, editable=False)
 
@@ -337,7 +341,8 @@ class Household(models.Model):
 
     # the head's copies are the members' own values: their history is the members' history
     history = HistoricalRecords(excluded_fields=["updated_at", "head_name", "head_id_number", "head_work_status",
-                                                 "head_sex", "head_phone", "last_reviewed_year"])
+                                                 "head_sex", "head_phone", "last_reviewed_year", "status_changed_at",
+                                                 "last_move"])
     objects = ScopedManager.from_queryset(HouseholdQuerySet)()
     scope_node = "node"
 
@@ -358,6 +363,7 @@ class Household(models.Model):
             models.Index(fields=["household_size"], name="cases_hh_size"),
 
             models.Index(fields=["status", "node"]),
+            models.Index(fields=["status", "status_changed_at"], name="cases_hh_status_waiting"),
             # the list's summary counts by category and status within the user's nodes: each of these
             # holds every column it reads for the filter it begins with, so the count reads an index
             # alone instead of fetching every matching row (SQLite: 316 → a few ms at 100,000)

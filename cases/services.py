@@ -73,11 +73,21 @@ def _move(household, actor, move, to_status, opinion="", **fields):
     for name, value in fields.items():
         setattr(household, name, value)
     household._change_reason, household._history_user = move, actor
+    household.status_changed_at, household.last_move = timezone.now(), move
     household.save()
     return StatusChange.objects.create(
         household=household, action=move, from_status=from_status, to_status=to_status, actor=actor,
-        opinion=opinion,
+        opinion=opinion, at=household.status_changed_at,
     )
+
+
+def _step_outside_move(household, **step):
+    """A step recorded without a move of _move's (an import's): the household's copy of its latest
+    step (status_changed_at, last_move) follows, as _move keeps it."""
+    change = StatusChange.objects.create(household=household, **step)
+    Household.objects.filter(pk=household.pk).update(status_changed_at=change.at, last_move=change.action)
+    household.status_changed_at, household.last_move = change.at, change.action
+    return change
 
 
 def household_recompute(household, members=None, *, standards=None):
@@ -234,6 +244,8 @@ def household_import_on_file(*, household, members, actor, number, approved_on, 
     change = _move(household, actor, Move.IMPORT, Status.APPROVED, opinion or _("纸质档案录入系统"),
                    number=number, approved_at=approved_at, category=category or household.category)
     StatusChange.objects.filter(pk=change.pk).update(at=approved_at)
+    Household.objects.filter(pk=household.pk).update(status_changed_at=approved_at)
+    household.status_changed_at = approved_at
     return household
 
 
@@ -248,8 +260,8 @@ def household_import_from_sheet(*, household, members, actor, note, number=None,
                                               approved_on=approved_on, category=category, opinion=note)
     else:
         household = household_save(household=household, members=members, actor=actor)
-    StatusChange.objects.create(household=household, action=Move.SHEET_IMPORT, from_status=household.status,
-                                to_status=household.status, actor=actor, opinion=note)
+    _step_outside_move(household, action=Move.SHEET_IMPORT, from_status=household.status,
+                       to_status=household.status, actor=actor, opinion=note)
     return household
 
 
@@ -324,6 +336,11 @@ def households_import_new(*, dossiers, actor):
         steps.append(StatusChange(household=household, action=Move.SHEET_IMPORT, from_status=household.status,
                                   to_status=household.status, actor=actor, opinion=dossier.note))
     StatusChange.objects.bulk_create(steps, batch_size=1000)
+    # each household's latest step is its sheet import (the last one appended for it)
+    latest = {step.household_id: step for step in steps}
+    for household in households:
+        household.status_changed_at, household.last_move = latest[household.pk].at, latest[household.pk].action
+    Household.objects.bulk_update(households, ["status_changed_at", "last_move"], batch_size=500)
     return households
 
 

@@ -2,7 +2,7 @@
 counts, and the next dossier of a queue after a review."""
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, OuterRef, Subquery, Value, When
+from django.db.models import BooleanField, Case, CharField, F, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,20 +44,21 @@ def worklist_queries(user):
 
 def with_waiting(queryset):
     """Annotates what the worklist shows of each dossier's last workflow step, in the same query:
-    ``waiting_since`` (when it entered its current status: the latest step, or its entry for a
-    draft never submitted), ``returned`` (a draft whose latest step sent it back) with the
-    step's ``last_step_opinion`` (the reason) and ``last_step_actor`` (who)."""
+    ``waiting_since`` (when it entered its current status: the latest step, kept on the household
+    by the dossier service, or its entry for a draft never submitted), ``returned`` (a draft whose
+    latest step sent it back) and, for those only, the step's ``last_step_opinion`` (the reason) and
+    ``last_step_actor`` (who): a CASE runs their subqueries for the returned rows alone, so a queue
+    of ten thousand is sorted on two columns of its own rows."""
     latest = StatusChange.objects.filter(household=OuterRef("pk")).order_by("-at", "-pk")
+    returned = Q(status=Status.DRAFT, last_move=Move.RETURN)
     return queryset.annotate(
-        waiting_since=Coalesce(Subquery(latest.values("at")[:1]), F("created_at")),
-        last_step_action=Subquery(latest.values("action")[:1]),
-        last_step_opinion=Subquery(latest.values("opinion")[:1]),
-        last_step_actor=Subquery(latest.annotate(
-            who=Coalesce(NullIf("actor__name", Value("")), "actor__username")).values("who")[:1]),
-        returned=Case(
-            When(status=Status.DRAFT, last_step_action=Move.RETURN, then=Value(True)),
-            default=Value(False), output_field=BooleanField(),
-        ),
+        waiting_since=Coalesce(F("status_changed_at"), F("created_at")),
+        returned=Case(When(returned, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        last_step_opinion=Case(When(returned, then=Subquery(latest.values("opinion")[:1])), default=Value(""),
+                               output_field=TextField()),
+        last_step_actor=Case(When(returned, then=Subquery(latest.annotate(
+            who=Coalesce(NullIf("actor__name", Value("")), "actor__username")).values("who")[:1])),
+            default=Value(""), output_field=CharField()),
     )
 
 

@@ -130,3 +130,24 @@ def test_searching_and_sorting_by_the_copies_give_what_the_members_give(client, 
     assert set(heads(q="pxy")) == {"马永平"}  # a member's initials (普秀英) find the household
     assert set(heads(q=HEAD_ID)) == {"马永平"}
     assert set(heads(work_status="laid_off")) == {"马永平"}
+
+
+def test_the_latest_step_is_copied_onto_the_household_by_every_move_and_import(
+        filed, community, community_clerk, township_reviewer, center_admin, standard):
+    from cases.models import StatusChange
+
+    def latest_matches(household):
+        household = Household.objects.get(pk=household.pk)
+        step = StatusChange.objects.filter(household=household).order_by("-at", "-pk").first()
+        return (household.status_changed_at, household.last_move) == (step.at, step.action)
+
+    services.household_submit(household=Household.objects.get(pk=filed.pk), actor=community_clerk)
+    assert latest_matches(filed) and Household.objects.get(pk=filed.pk).last_move == "submit"
+    services.household_return(household=Household.objects.get(pk=filed.pk), actor=township_reviewer, reason="缺材料")
+    assert latest_matches(filed) and Household.objects.get(pk=filed.pk).last_move == "return"
+    household = Household(node=community, primary_cause="illness", address="髯翁社区", category="deep",
+                          filed_on=datetime.date(2019, 3, 1))
+    imported = services.household_import_on_file(
+        household=household, members=[person(Relation.HEAD, "李文昌", make_id_number(serial=71))],
+        actor=center_admin, number="532526201900002", approved_on=datetime.date(2019, 5, 1), category="deep")
+    assert latest_matches(imported)

@@ -161,8 +161,10 @@ def test_each_row_shows_since_when_it_waits_in_local_time_longest_waiting_first(
 ):
     older, newer = submitted(community, community_clerk, 2)
     at = timezone.make_aware(datetime.datetime(2026, 3, 2, 1, 5), datetime.timezone.utc)  # 09:05 in Shanghai
-    StatusChange.objects.filter(household=older).update(at=at)
-    StatusChange.objects.filter(household=newer).update(at=at + datetime.timedelta(days=1))
+    for household, when in ((older, at), (newer, at + datetime.timedelta(days=1))):
+        # back-dated: the steps and the household's copy of its latest one, as the service keeps them
+        StatusChange.objects.filter(household=household).update(at=when)
+        Household.objects.filter(pk=household.pk).update(status_changed_at=when)
     client.force_login(township_reviewer)
 
     group = group_html(client.get(WORKLIST).content.decode(), "to_preliminary")

@@ -265,7 +265,10 @@ class Command(BaseCommand):
             for member in members:
                 member.household = household
                 people.append(member)
-            steps.extend(self._steps(household))
+            mine = self._steps(household)
+            if mine:
+                household.status_changed_at, household.last_move = mine[-1].at, mine[-1].action
+            steps.extend(mine)
             if household.status == Status.APPROVED:
                 mine = self._reviews(household)
                 household.last_reviewed_year = max((review.year for review in mine), default=None)

@@ -351,6 +351,9 @@ class Command(BaseCommand):
         for days, step in enumerate(steps, start=1):
             StatusChange.objects.filter(pk=step.pk).update(at=min(start + datetime.timedelta(days=3 * days),
                                                                    timezone.now()))
+        latest = household.status_changes.order_by("-at", "-pk").first()
+        if latest is not None:  # the household's copy of its latest step, as the service keeps it
+            Household.objects.filter(pk=household.pk).update(status_changed_at=latest.at, last_move=latest.action)
 
     @staticmethod
     def _demo_usernames():
