@@ -4,7 +4,6 @@ the worker (network.jobs) and downloaded from the job page, instead of holding t
 The job keeps the list's filter (the query string, in the job's own row, never in the task
 table) and is run for its owner with his scope and masking, exactly as the page would have."""
 
-import tempfile
 
 from django.core.files import File
 from django.http import QueryDict
