@@ -248,8 +248,7 @@ class HouseholdQuerySet(ScopedQuerySet):
 
     def not_reviewed_in(self, year):
         """On-file dossiers approved before ``year`` (this year) and not reviewed for it yet."""
-        return self.on_file().filter(approved_at__year__lt=year).filter(
-            Q(last_reviewed_year__isnull=True) | Q(last_reviewed_year__lt=year))
+        return self.on_file().filter(approved_at__year__lt=year, last_reviewed_year__lt=year)
 
 
 class Household(models.Model):
@@ -327,8 +326,9 @@ class Household(models.Model):
     # worklist sorts by how long a dossier has waited, and puts those sent back first, by index
     status_changed_at = models.DateTimeField(_("最近办理时间"), null=True, blank=True, editable=False)
     last_move = models.CharField(_("最近办理操作"), max_length=32, choices=Move.choices, blank=True, editable=False)
-    # the latest year of an annual review, kept by the review service: "not reviewed this year" by index
-    last_reviewed_year = models.PositiveSmallIntegerField(_("最近复核年度"), null=True, blank=True, editable=False)
+    # the latest year of an annual review (0: never), kept by the review service: "not reviewed this
+    # year" is one range of an index (no OR with NULL)
+    last_reviewed_year = models.PositiveSmallIntegerField(_("最近复核年度"), default=0, editable=False)
 
     # the head's fields the list shows, filters, sorts and searches on, kept true by the dossier
     # service (household_recompute, on every save path) so that a page reads them from this row

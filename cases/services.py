@@ -549,7 +549,7 @@ def household_annual_review(*, household, actor, year, outcome, category="", exi
         household=household, year=year, outcome=outcome, reviewer=actor, opinion=opinion,
         category=category if outcome == AnnualReviewOutcome.CHANGE else household.category,
     )
-    household.last_reviewed_year = max(year, household.last_reviewed_year or 0)
+    household.last_reviewed_year = max(year, household.last_reviewed_year)
     Household.objects.filter(pk=household.pk).update(last_reviewed_year=household.last_reviewed_year)
     if outcome == AnnualReviewOutcome.EXIT:
         household_exit(household=household, actor=actor, reason=exit_reason, opinion=opinion)

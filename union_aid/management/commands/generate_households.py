@@ -273,7 +273,7 @@ class Command(BaseCommand):
             steps.extend(mine)
             if household.status == Status.APPROVED:
                 mine = self._reviews(household)
-                household.last_reviewed_year = max((review.year for review in mine), default=None)
+                household.last_reviewed_year = max((review.year for review in mine), default=0)
                 reviews.extend(mine)
                 if rng.random() < aid_share:
                     aid.append(self._aid(household))
