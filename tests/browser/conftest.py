@@ -49,3 +49,5 @@ def log_in(page, username, password):
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
+    # the next page (or the form again, with its error) has loaded before the test goes on
+    page.wait_for_load_state()
