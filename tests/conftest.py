@@ -21,10 +21,8 @@ import datetime
 import itertools
 import re
 import zoneinfo
-from importlib import import_module
 
 import pytest
-from django.db import connection
 
 from network.models import Enterprise, Node, NodeKind, Role, User
 
@@ -141,21 +139,6 @@ def outsider_admin(sibling_township):
 def fast_password_hashing(settings):
     """Django's real hasher costs a third of a second a password; the tests test rules, not hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-@pytest.fixture
-def ledger_emptied_afterwards(transactional_db):
-    """For a transactional test that writes ledger entries: the flush after it deletes every row,
-    which SQLite's append-only trigger refuses (PostgreSQL's TRUNCATE fires no row trigger). The
-    entries are deleted here with the trigger lifted for that one statement, then put back."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    migration = import_module("outreach.migrations.0002_ledger_append_only_and_defaults")
-    no_delete = next(statement for statement in migration.SQLITE if "no_delete" in statement)
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TRIGGER outreach_ledger_no_delete")
-        cursor.execute("DELETE FROM outreach_ledgerentry")
-        cursor.execute(no_delete)
 
 
 # every entry the suite writes is searched for what the audit log must never hold

@@ -29,7 +29,7 @@ SHEET = "/tmp/spring_campaign_sheet.pdf"
 
 
 @pytest.fixture
-def county(transactional_db, live_server, ledger_emptied_afterwards):
+def county(transactional_db, live_server):
     center = make_node(NodeKind.CENTER, name="弥勒县困难职工援助分中心", code="532526000")
     miyang = make_node(NodeKind.TOWNSHIP, center, name="弥阳镇工会联合会")
     ranweng = make_node(NodeKind.COMMUNITY, miyang, name="髯翁社区援助分站")
