@@ -61,3 +61,20 @@ def test_the_generator_refuses_a_production_database(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="开发环境"):
         generate(10)
+
+
+def index_definitions():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return {table: connection.introspection.get_constraints(cursor, table)
+                for table in ("cases_household", "cases_member", "cases_statuschange", "cases_annualreview",
+                              "outreach_aidrecord", "outreach_ledgerentry")}
+
+
+def test_a_generation_that_rebuilds_the_indexes_leaves_every_index_as_it_was(db):
+    before = index_definitions()
+    assert sum(1 for table in before.values() for constraint in table.values() if constraint["index"]) > 40
+    call_command("generate_households", 300, batch=100, indexes="rebuild", stdout=io.StringIO())
+    assert index_definitions() == before
+    assert Household.objects.count() == 300 and Member.objects.filter(household__status=Status.APPROVED).exists()
