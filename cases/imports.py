@@ -45,6 +45,7 @@ from network.scoping import node_in_scope
 
 from . import sheet_values as read
 from .idcard import mask_id_number, mask_phone
+from .import_jobs import start_preview, start_write
 from .models import (
     Category,
     Cause,
@@ -62,7 +63,7 @@ from .models import (
     WorkStatus,
 )
 from .official_lists import ETHNICITIES, MARITAL_STATUSES, POLITICAL_STATUSES
-from .rules import DOSSIER_RULES, WorkflowError, require
+from .rules import DOSSIER_RULES, WorkflowError
 from .services import (
     SheetDossier,
     household_import_from_sheet,
@@ -72,7 +73,7 @@ from .services import (
 )
 from .validators import MAX_HOUSEHOLD_SIZE
 from .xlsx_cells import text_cell
-from .xlsx_upload import check_upload, read_rows
+from .xlsx_upload import read_rows
 
 PREVIEW, WRITE = "cases.import_preview", "cases.import_write"
 PREVIEW_ROWS = 20
@@ -807,32 +808,11 @@ def job_filter(user):
 
 
 def import_start(*, user, upload):
-    """Checks an uploaded sheet (cases.xlsx_upload: before anything parses it), keeps it and
-    starts its preview job. Raises WorkflowError (Chinese) for a file that is refused."""
-    from network.models import Job
-
-    require(user.has_perm("cases.add_household"), _("您的角色无权进行此操作。"))
-    check_upload(upload)
-    node = user.node or Node.objects.get(parent=None)
-    job = Job(kind=PREVIEW, owner=user, node=node, source_name=(upload.name or "")[-200:])
-    job.source.save("sheet.xlsx", upload, save=False)
-    job.save()
-    return jobs.start(job)
+    """Keeps an uploaded dossier sheet and starts its preview job (cases.import_jobs)."""
+    return start_preview(user=user, upload=upload, kind=PREVIEW, permission="cases.add_household")
 
 
 def import_confirm(*, user, preview):
-    """Starts the write of a preview without errors (the user's own); the write job re-checks all."""
-    from network.models import Job, JobState
-
-    require(preview.owner_id == user.pk and preview.kind == PREVIEW and preview.state == JobState.SUCCEEDED,
-            _("只能确认您本人已完成的导入预览。"))
-    require(not preview.outcome.get("errors") and preview.outcome.get("counts", {}).get("errors", 0) == 0,
-            _("预览中有错误，请修改表格后重新上传。"))
-    require(preview.outcome.get("writes"), _("表中的档案与系统中完全一致，无需导入。"))
-    earlier = Job.objects.filter(kind=WRITE, params__preview=preview.pk).exclude(state=JobState.FAILED).first()
-    if earlier is not None:
-        return earlier
-    job = Job(kind=WRITE, owner=user, node=preview.node, source=preview.source.name, source_name=preview.source_name,
-              params={"preview": preview.pk})
-    job.save()
-    return jobs.start(job)
+    """Starts the write of a dossier preview without errors (the user's own); the write re-checks all."""
+    return start_write(user=user, preview=preview, preview_kind=PREVIEW, kind=WRITE,
+                       nothing_to_write=_("表中的档案与系统中完全一致，无需导入。"))

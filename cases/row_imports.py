@@ -23,12 +23,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from network import audit, jobs
-from network.models import AuditAction, Job, JobState, Node
+from network.models import AuditAction, Job, Node
 
 from . import sheet_values as read
+from .import_jobs import start_preview, start_write
 from .rules import WorkflowError, require
 from .xlsx_cells import text_cell
-from .xlsx_upload import check_upload, header_key, read_rows
+from .xlsx_upload import header_key, read_rows
 
 PREVIEW, WRITE = "cases.rows_preview", "cases.rows_write"
 PREVIEW_ROWS, ERRORS_SHOWN = 20, 500
@@ -271,27 +272,15 @@ def template_workbook(spec):
 
 
 def import_start(*, spec, user, upload):
-    require(user.has_perm(spec.permission), _("您的角色无权进行此操作。"))
-    check_upload(upload)
-    node = user.node or Node.objects.get(parent=None)
-    job = Job(kind=PREVIEW, owner=user, node=node, source_name=(upload.name or "")[-200:], params={"import": spec.key})
-    job.source.save("sheet.xlsx", upload, save=False)
-    job.save()
-    return jobs.start(job)
+    """Keeps an uploaded sheet of ``spec`` and starts its preview job (cases.import_jobs)."""
+    return start_preview(user=user, upload=upload, kind=PREVIEW, permission=spec.permission,
+                         params={"import": spec.key})
 
 
 def import_confirm(*, user, preview):
-    require(preview.owner_id == user.pk and preview.kind == PREVIEW and preview.state == JobState.SUCCEEDED,
-            _("只能确认您本人已完成的导入预览。"))
-    require(not preview.outcome.get("errors"), _("预览中有错误，请修改表格后重新上传。"))
-    require(preview.outcome.get("writes"), _("表中的记录与系统中完全一致，无需导入。"))
-    earlier = Job.objects.filter(kind=WRITE, params__preview=preview.pk).exclude(state=JobState.FAILED).first()
-    if earlier is not None:
-        return earlier
-    job = Job(kind=WRITE, owner=user, node=preview.node, source=preview.source.name, source_name=preview.source_name,
-              params={"import": preview.params["import"], "preview": preview.pk})
-    job.save()
-    return jobs.start(job)
+    """Starts the write of a preview without errors (the user's own); the write re-checks all."""
+    return start_write(user=user, preview=preview, preview_kind=PREVIEW, kind=WRITE,
+                       nothing_to_write=_("表中的记录与系统中完全一致，无需导入。"))
 
 
 jobs.register(PREVIEW, label=N_("表格导入：检查与预览"), run=run_preview, template="cases/includes/_rows_preview.html")

@@ -22,28 +22,47 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
+    """The sheet to import; a valid form has started its preview job (``start(upload)``)."""
+
     file = forms.FileField(label=_("Excel表格（.xlsx，不超过5 MB）"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX}))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, start, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user, self.job = user, None
+        self.start, self.job = start, None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件不能超过5 MB；请把表格分成几个文件上传。"))
         try:
-            self.job = imports.import_start(user=self.user, upload=upload)
+            self.job = self.start(upload)
         except WorkflowError as error:
             raise forms.ValidationError(error.messages[0]) from None
         return upload
 
 
+def dossier_upload_form(request):
+    """The upload of a dossier sheet, on the staff page and in the back office."""
+    return UploadForm(request.POST or None, request.FILES or None,
+                      start=lambda upload: imports.import_start(user=request.user, upload=upload))
+
+
+def _confirm(request, pk, *, preview_kind, confirm):
+    """Starts the write of the user's preview ``pk`` and shows it; a refusal goes back to the preview."""
+    preview = get_object_or_404(Job.objects.filter(owner=request.user, kind=preview_kind), pk=pk)
+    try:
+        job = confirm(user=request.user, preview=preview)
+    except WorkflowError as error:
+        messages.error(request, error.messages[0])
+        return redirect(preview)
+    return redirect(job)
+
+
 @login_required
 @permission_required("cases.add_household", raise_exception=True)
 def import_page(request):
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = dossier_upload_form(request)
     if request.method == "POST" and form.is_valid():
         return redirect(form.job)
     recent = imports.job_filter(request.user).filter(owner=request.user)[:10]
@@ -62,29 +81,7 @@ def import_template(request):
 @permission_required("cases.add_household", raise_exception=True)
 @require_POST
 def import_confirm(request, pk):
-    preview = get_object_or_404(Job.objects.filter(owner=request.user, kind=imports.PREVIEW), pk=pk)
-    try:
-        job = imports.import_confirm(user=request.user, preview=preview)
-    except WorkflowError as error:
-        messages.error(request, error.messages[0])
-        return redirect(preview)
-    return redirect(job)
-
-
-class RowUploadForm(UploadForm):
-    def __init__(self, *args, spec, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.spec = spec
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件不能超过5 MB；请把表格分成几个文件上传。"))
-        try:
-            self.job = row_imports.import_start(spec=self.spec, user=self.user, upload=upload)
-        except WorkflowError as error:
-            raise forms.ValidationError(error.messages[0]) from None
-        return upload
+    return _confirm(request, pk, preview_kind=imports.PREVIEW, confirm=imports.import_confirm)
 
 
 def _row_spec(request, key):
@@ -99,7 +96,8 @@ def _row_spec(request, key):
 @login_required
 def row_import_page(request, key):
     spec = _row_spec(request, key)
-    form = RowUploadForm(request.POST or None, request.FILES or None, user=request.user, spec=spec)
+    form = UploadForm(request.POST or None, request.FILES or None,
+                      start=lambda upload: row_imports.import_start(spec=spec, user=request.user, upload=upload))
     if request.method == "POST" and form.is_valid():
         return redirect(form.job)
     recent = Job.objects.filter(owner=request.user, kind__in=(row_imports.PREVIEW, row_imports.WRITE),
@@ -118,10 +116,4 @@ def row_import_template(request, key):
 @login_required
 @require_POST
 def row_import_confirm(request, pk):
-    preview = get_object_or_404(Job.objects.filter(owner=request.user, kind=row_imports.PREVIEW), pk=pk)
-    try:
-        job = row_imports.import_confirm(user=request.user, preview=preview)
-    except WorkflowError as error:
-        messages.error(request, error.messages[0])
-        return redirect(preview)
-    return redirect(job)
+    return _confirm(request, pk, preview_kind=row_imports.PREVIEW, confirm=row_imports.import_confirm)
