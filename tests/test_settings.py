@@ -31,11 +31,15 @@ def test_a_developer_checkout_runs_manage_py_from_its_env_file(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("jit, expected", [(None, "-c jit=off"), ("1", None)])
-def test_postgresql_connections_run_without_the_jit_compiler_unless_asked(jit, expected):
-    env = {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}
-    if jit:
-        env["PG_JIT"] = jit
+@pytest.mark.parametrize("variables, expected", [
+    ({}, "-c jit=off -c random_page_cost=1.1"),
+    ({"PG_JIT": "1"}, "-c random_page_cost=1.1"),
+    ({"PG_JIT": "1", "PG_RANDOM_PAGE_COST": "server"}, None),
+    ({"PG_RANDOM_PAGE_COST": "2", "PG_MORE_OPTIONS": "-c statement_timeout=30s"},
+     "-c jit=off -c random_page_cost=2.0 -c statement_timeout=30s"),
+])
+def test_postgresql_connections_run_without_the_jit_compiler_and_with_ssd_costs_unless_asked(variables, expected):
+    env = {"DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused", **variables}
     result = _manage("shell", "-c", "from django.conf import settings; "
                                     "print(settings.DATABASES['default']['OPTIONS'].get('options'))", **env)
     assert result.returncode == 0, result.stderr

@@ -155,3 +155,24 @@ def test_the_sort_choices_read_in_chinese(client, center_admin):
     client.force_login(center_admin)
     page = client.get(reverse("cases:household_list")).content.decode()
     assert "人均月收入（降序）" in page and "descending" not in page
+
+
+@pytest.mark.parametrize("many", [1000, 2], ids=["few matches: one UNION", "many matches: along the list's order"])
+def test_a_number_search_finds_dossier_numbers_and_any_members_id_number_by_their_start(
+        client, center_admin, households, community, community_clerk, monkeypatch, many):
+    # the search answers a start shared by MANY or more dossiers another way: both ways, one answer
+    monkeypatch.setattr("cases.filters.MANY", many)
+    spouse_id = make_id_number(serial=555, male=False)
+    wang = make_household(community, community_clerk, head_name="王家强",
+                          members=[("刘桂兰", Relation.SPOUSE, spouse_id)])
+    client.force_login(center_admin)
+    zhang_number = households["zhang"].number
+
+    assert names_on(client.get(reverse("cases:household_list"), {"q": spouse_id})) == {"王家强"}
+    assert names_on(client.get(reverse("cases:household_list"), {"q": spouse_id[:10]})) >= {"王家强"}
+    assert names_on(client.get(reverse("cases:household_list"), {"q": zhang_number})) == {"张志强"}
+    # the county code starts every dossier number and these ID numbers: all of them, once each
+    everyone = client.get(reverse("cases:household_list"), {"q": zhang_number[:6]})
+    assert names_on(everyone) == {"张志强", "李秀英", "赵大勇", "王新哨", "王家强"}
+    assert everyone.context["counts"]["total"] == 5 and wang.pk in {h.pk for h in everyone.context["page"]}
+    assert names_on(client.get(reverse("cases:household_list"), {"q": "9" + zhang_number[1:]})) == set()
