@@ -224,7 +224,7 @@ class FiledYearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value and value.isdigit():
-            return queryset.filter(filed_on__year=int(value))
+            return queryset.filter(filed_year=int(value))
         return queryset
 
 
@@ -293,11 +293,11 @@ class HouseholdAdmin(FullIdNumberSearch, ScopedHistoryAdmin):
         from django.shortcuts import redirect
         from django.template.response import TemplateResponse
 
-        from .views.imports import UploadForm
+        from .views.imports import dossier_upload_form
 
         if not request.user.has_perm("cases.add_household"):
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+        form = dossier_upload_form(request)
         if request.method == "POST" and form.is_valid():
             return redirect(form.job)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form,

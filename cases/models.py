@@ -329,6 +329,10 @@ class Household(models.Model):
     # the latest year of an annual review (0: never), kept by the review service: "not reviewed this
     # year" is one range of an index (no OR with NULL)
     last_reviewed_year = models.PositiveSmallIntegerField(_("最近复核年度"), default=0, editable=False)
+    # the year of filed_on, kept by save() (and by the bulk paths, through derive_filed_year): the
+    # list filters by year with an equality an index serves in its own order (a range of filing
+    # dates read in the order of entry walked 600,000 rows at a million dossiers)
+    filed_year = models.PositiveSmallIntegerField(_("建档年度"), default=0, editable=False)
 
     # the head's fields the list shows, filters, sorts and searches on, kept true by the dossier
     # service (household_recompute, on every save path) so that a page reads them from this row
@@ -358,6 +362,7 @@ class Household(models.Model):
             models.Index(fields=["category", "-created_at"], name="cases_hh_category_created"),
             models.Index(fields=["head_work_status", "-created_at"], name="cases_hh_work_created"),
             models.Index(fields=["primary_cause", "-created_at"], name="cases_hh_cause_created"),
+            models.Index(fields=["filed_year", "-created_at"], name="cases_hh_year_created"),
 
             models.Index(fields=["per_capita_monthly_income"], name="cases_hh_per_capita"),
             models.Index(fields=["household_size"], name="cases_hh_size"),
@@ -371,7 +376,7 @@ class Household(models.Model):
             models.Index(fields=["category", "node", "status"], name="cases_hh_sum_category"),
             models.Index(fields=["status", "node", "category"], name="cases_hh_sum_status"),
             models.Index(fields=["head_work_status", "node", "category", "status"], name="cases_hh_sum_work"),
-            models.Index(fields=["filed_on", "node", "category", "status"], name="cases_hh_sum_filed"),
+            models.Index(fields=["filed_year", "node", "category", "status"], name="cases_hh_sum_year"),
             models.Index(fields=["status", "last_reviewed_year", "approved_at", "node", "category"],
                          name="cases_hh_sum_reviewed"),
             models.Index(fields=["status", "last_aided_at", "node", "category"], name="cases_hh_sum_aided"),
@@ -408,6 +413,17 @@ class Household(models.Model):
 
     def __str__(self):
         return self.number or _("未编号档案 #%(pk)s") % {"pk": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.derive_filed_year()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "filed_on" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "filed_year"}
+        super().save(*args, **kwargs)
+
+    def derive_filed_year(self):
+        """filed_year from filed_on (by save, and by whatever writes dossiers in bulk)."""
+        self.filed_year = self.filed_on.year if self.filed_on else 0
 
     def get_absolute_url(self):
         return reverse("cases:household_detail", args=[self.pk])

@@ -297,6 +297,7 @@ def households_import_new(*, dossiers, actor):
         household.status, household.created_by = Status.DRAFT, actor
         household_validate(household, members)
         household_recompute(household, members, standards=standards)
+        household.derive_filed_year()  # (bulk_create does not call save)
         if dossier.number:
             number = dossier.number.strip()
             require(number not in numbers, _("档案编号“%(number)s”已被另一份档案使用。") % {"number": number})

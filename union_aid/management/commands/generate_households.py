@@ -329,6 +329,7 @@ class Command(BaseCommand):
             if household.category == Category.ACCIDENT:
                 household.accident_reason = "遭遇意外，家庭收入骤减（模拟数据）"
             household_copy_head(household, members)
+            household.derive_filed_year()
             if status in (Status.APPROVED, Status.EXITED):
                 approved = min(filed + datetime.timedelta(days=rng.randint(20, 60)), today)
                 household.approved_at = self._moment(approved, 15)
