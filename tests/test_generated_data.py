@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models.functions import ExtractYear
 
 from cases.idcard import validate_id_number
 from cases.models import AnnualReview, Household, Member, Relation, Status
@@ -38,6 +39,7 @@ def test_generated_dossiers_are_valid_and_their_copies_true(db):
         assert household.household_size == len(household.members.all())
         years = [review.year for review in household.annual_reviews.all()]
         assert household.last_reviewed_year == (max(years) if years else 0)
+    assert not Household.objects.exclude(filed_year=ExtractYear("filed_on")).exists()
     aided = set(AidRecord.objects.values_list("household_id", flat=True))
     assert aided and aided == set(Household.objects.exclude(last_aided_at=None).values_list("pk", flat=True))
     assert AnnualReview.objects.exists()
