@@ -366,6 +366,7 @@ class Household(models.Model):
 
             models.Index(fields=["per_capita_monthly_income"], name="cases_hh_per_capita"),
             models.Index(fields=["household_size"], name="cases_hh_size"),
+            models.Index(fields=["filed_on"], name="cases_hh_filed"),
 
             models.Index(fields=["status", "node"]),
             models.Index(fields=["status", "status_changed_at"], name="cases_hh_status_waiting"),
