@@ -40,6 +40,9 @@ def test_generated_dossiers_are_valid_and_their_copies_true(db):
         years = [review.year for review in household.annual_reviews.all()]
         assert household.last_reviewed_year == (max(years) if years else 0)
     assert not Household.objects.exclude(filed_year=ExtractYear("filed_on")).exists()
+    # entered by the clerks of the nodes (or above), not by the center's admin who reviews them
+    assert set(Household.objects.values_list("created_by__role", flat=True)) == {"data_entry"}
+    assert Household.objects.values("created_by").distinct().count() > 1
     aided = set(AidRecord.objects.values_list("household_id", flat=True))
     assert aided and aided == set(Household.objects.exclude(last_aided_at=None).values_list("pk", flat=True))
     assert AnnualReview.objects.exists()

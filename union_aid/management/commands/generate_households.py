@@ -209,6 +209,7 @@ class Command(BaseCommand):
         if self.actor is None:
             raise CommandError("没有可作为经办人的账号：请先载入网络和人员（load_demo）。")
         self.standards = self._standards()
+        self.entered_by = self._clerks()
         self.used = self._serials_in_use()  # (region, birth date, male) → serials used
         self.names = {}
         self.moments = {}
@@ -260,6 +261,18 @@ class Command(BaseCommand):
                 found[node.pk, year] = standard
         return found
 
+    def _clerks(self):
+        """node → the data-entry clerk nearest above it (its own first) who enters its dossiers: the
+        center's admin, who approves and reviews them, did not (the separation of duties holds)."""
+        clerks = {user.node.path: user.pk for user in
+                  User.objects.filter(role=Role.DATA_ENTRY, is_active=True).select_related("node").order_by("pk")}
+        found = {}
+        for node in self.nodes:
+            paths = [path for path in clerks if node.path.startswith(path)]
+            if paths:
+                found[node.pk] = clerks[max(paths, key=len)]
+        return found
+
     def _serials_in_use(self):
         """The ID numbers already on file, as the next free serial of each region, day and sex."""
         used = {}
@@ -309,7 +322,8 @@ class Command(BaseCommand):
                 Household, node_id=node.pk, status=status, primary_cause=rng.choice(CAUSES),
                 secondary_causes=rng.choice(["", "", "", "illness", "schooling", "illness,schooling"]),
                 hukou_type=rng.choice([HukouType.URBAN, HukouType.URBAN, HukouType.RURAL]),
-                address=f"{node.name}{rng.randint(1, 300)}号", filed_on=filed, created_by_id=self.actor.pk,
+                address=f"{node.name}{rng.randint(1, 300)}号", filed_on=filed,
+                created_by_id=self.entered_by.get(node.pk, self.actor.pk),
                 other_annual_income=Decimal(rng.choice([0, 0, 1200, 3600, 6000])),
                 medical_expense=Decimal(rng.choice([0, 0, 2000, 8000, 20000])),
                 education_expense=Decimal(rng.choice([0, 0, 3000, 6000])),
