@@ -4,7 +4,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,6 +88,13 @@ class Move(models.TextChoices):
     IMPORT = "import", _("纸质档案导入")
     # a dossier brought in or brought up to date from a township's Excel sheet (status unchanged)
     SHEET_IMPORT = "sheet_import", _("Excel导入")
+
+
+# a draft whose latest step sent it back for correction: the worklist lists those first (an index
+# of the household holds this very expression, so that the drafts are read in that order)
+RETURNED = Q(status=Status.DRAFT, last_move=Move.RETURN)
+RETURNED_FIRST = models.Case(models.When(RETURNED, then=models.Value(True)), default=models.Value(False),
+                             output_field=models.BooleanField())
 
 
 class ChangeReason(models.TextChoices):
@@ -369,7 +377,12 @@ class Household(models.Model):
             models.Index(fields=["filed_on"], name="cases_hh_filed"),
 
             models.Index(fields=["status", "node"]),
-            models.Index(fields=["status", "status_changed_at"], name="cases_hh_status_waiting"),
+            # the worklist's queues by waiting since (cases.worklist.with_waiting), the expression itself
+            models.Index(F("status"), Coalesce(F("status_changed_at"), F("created_at")), F("id"),
+                         name="cases_hh_status_waiting_since"),
+            # and the drafts', those sent back first
+            models.Index(F("status"), RETURNED_FIRST.desc(), Coalesce(F("status_changed_at"), F("created_at")), F("id"),
+                         name="cases_hh_returned_waiting"),
             # the list's summary counts by category and status within the user's nodes: each of these
             # holds every column it reads for the filter it begins with, so the count reads an index
             # alone instead of fetching every matching row (SQLite: 316 → a few ms at 100,000)
@@ -378,8 +391,10 @@ class Household(models.Model):
             models.Index(fields=["status", "node", "category"], name="cases_hh_sum_status"),
             models.Index(fields=["head_work_status", "node", "category", "status"], name="cases_hh_sum_work"),
             models.Index(fields=["filed_year", "node", "category", "status"], name="cases_hh_sum_year"),
+            # (with the entrant and the id on PostgreSQL: the annual-review queue's count checks the
+            # separation of duties from the index alone, 94,000 rows at a million in 300 ms otherwise)
             models.Index(fields=["status", "last_reviewed_year", "approved_at", "node", "category"],
-                         name="cases_hh_sum_reviewed"),
+                         include=["created_by", "id"], name="cases_hh_sum_reviewed_by"),
             models.Index(fields=["status", "last_aided_at", "node", "category"], name="cases_hh_sum_aided"),
         ]
         permissions = [

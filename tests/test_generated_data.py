@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db.models.functions import ExtractYear
 
 from cases.idcard import validate_id_number
-from cases.models import AnnualReview, Household, Member, Relation, Status
+from cases.models import AnnualReview, Household, Member, Move, Relation, Status, StatusChange
 from outreach.models import AidRecord
 
 
@@ -43,6 +43,8 @@ def test_generated_dossiers_are_valid_and_their_copies_true(db):
     # entered by the clerks of the nodes (or above), not by the center's admin who reviews them
     assert set(Household.objects.values_list("created_by__role", flat=True)) == {"data_entry"}
     assert Household.objects.values("created_by").distinct().count() > 1
+    preliminaries = StatusChange.objects.filter(action=Move.PRELIMINARY)
+    assert preliminaries.exists() and set(preliminaries.values_list("actor__role", flat=True)) == {"reviewer"}
     aided = set(AidRecord.objects.values_list("household_id", flat=True))
     assert aided and aided == set(Household.objects.exclude(last_aided_at=None).values_list("pk", flat=True))
     assert AnnualReview.objects.exists()

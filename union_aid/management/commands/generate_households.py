@@ -209,7 +209,10 @@ class Command(BaseCommand):
         if self.actor is None:
             raise CommandError("没有可作为经办人的账号：请先载入网络和人员（load_demo）。")
         self.standards = self._standards()
-        self.entered_by = self._clerks()
+        self.entered_by = self._nearest(Role.DATA_ENTRY)
+        self.reviewed_by = self._nearest(Role.REVIEWER)
+        # (a township without a reviewer of its own: another township's, as the center would ask)
+        self.any_reviewer = next(iter(self.reviewed_by.values()), self.actor.pk)
         self.used = self._serials_in_use()  # (region, birth date, male) → serials used
         self.names = {}
         self.moments = {}
@@ -261,16 +264,18 @@ class Command(BaseCommand):
                 found[node.pk, year] = standard
         return found
 
-    def _clerks(self):
-        """node → the data-entry clerk nearest above it (its own first) who enters its dossiers: the
-        center's admin, who approves and reviews them, did not (the separation of duties holds)."""
-        clerks = {user.node.path: user.pk for user in
-                  User.objects.filter(role=Role.DATA_ENTRY, is_active=True).select_related("node").order_by("pk")}
+    def _nearest(self, role):
+        """node → the user of ``role`` nearest above it (its own first): the clerks enter the
+        dossiers and the townships' reviewers make the 初审, the center's admin reviews and
+        approves, so that the separation of duties holds as in a lived-in system."""
+        users = {user.node.path: user.pk for user in
+                 User.objects.filter(role=role, is_active=True, node__level__gte=2 if role == Role.REVIEWER else 1)
+                 .select_related("node").order_by("pk")}
         found = {}
         for node in self.nodes:
-            paths = [path for path in clerks if node.path.startswith(path)]
+            paths = [path for path in users if node.path.startswith(path)]
             if paths:
-                found[node.pk] = clerks[max(paths, key=len)]
+                found[node.pk] = users[max(paths, key=len)]
         return found
 
     def _serials_in_use(self):
@@ -414,9 +419,12 @@ class Command(BaseCommand):
         chain = [Status.DRAFT, Status.SUBMITTED, Status.PRELIM_PASSED, Status.CENTER_PASSED]
         moves = {Status.SUBMITTED: Move.SUBMIT, Status.PRELIM_PASSED: Move.PRELIMINARY,
                  Status.CENTER_PASSED: Move.CENTER_REVIEW}
+        actors = {Move.SUBMIT: household.created_by_id,
+                  Move.PRELIMINARY: self.reviewed_by.get(household.node_id, self.any_reviewer),
+                  Move.CENTER_REVIEW: self.actor.pk}
         reached = chain.index(household.status)
         return [new(StatusChange, household_id=household.pk, action=moves[chain[i]], from_status=chain[i - 1],
-                    to_status=chain[i], actor_id=self.actor.pk, at=at + datetime.timedelta(days=3 * i))
+                    to_status=chain[i], actor_id=actors[moves[chain[i]]], at=at + datetime.timedelta(days=3 * i))
                 for i in range(1, reached + 1)]
 
     def _reviews(self, household):
