@@ -19,11 +19,20 @@ from .filters import HouseholdFilter
 from .models import Household
 
 EXPORT = "cases.export"
-WHAT = {
+# what is exported: its title (the file's name) and the function that writes it
+EXPORTS = {
     "households": (N_("困难职工档案"), roster_workbook),
     "members": (N_("困难职工家庭成员"), member_roster_workbook),
     "official": (N_("困难职工档案表"), official_workbook),
 }
+
+
+def export_rows(user, query):
+    """The filterset of ``query`` (a QueryDict) over ``user``'s dossiers, and its rows in the
+    export's order: the same for the page and the job."""
+    households = Household.objects.visible_to(user).select_related("node", "enterprise")
+    filterset = HouseholdFilter(query or None, households, user=user)
+    return filterset, filterset.qs.order_by("node__path", "number", "pk")
 
 
 def export_start(*, user, what, query, unmasked):
@@ -35,11 +44,8 @@ def export_start(*, user, what, query, unmasked):
 
 
 def run_export(job, progress):
-    title, write = WHAT[job.params["what"]]
-    user = job.owner
-    households = Household.objects.visible_to(user).select_related("node", "enterprise")
-    filterset = HouseholdFilter(QueryDict(job.params.get("query", "")) or None, households, user=user)
-    rows = filterset.qs.order_by("node__path", "number", "pk")
+    title, write = EXPORTS[job.params["what"]]
+    filterset, rows = export_rows(job.owner, QueryDict(job.params.get("query", "")))
     total = rows.count()
     progress.step(0, total, _("正在导出%(n)s户……") % {"n": total}, force=True)
     workbook = write(rows, unmasked=job.params.get("unmasked", False), described=filterset.describe())

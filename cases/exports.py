@@ -11,7 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from .models import Category, Cause, Household, HukouType, Member, Relation, Status
-from .sensitive import shown
+from .sensitive import shown, shown_account, shown_birth_date
 from .xlsx_cells import safe_row, text_cell
 
 COLUMNS = [
@@ -107,8 +107,6 @@ def member_roster_workbook(households, *, unmasked, described):
     """Every person of ``households`` (a scoped, filtered queryset), one row each, head first:
     relation, school and grade, as tuition aid and the 民政 checks need them. Titled with the filter
     applied; ID numbers, birth dates and phones masked unless ``unmasked``; money as numbers."""
-    from .sensitive import shown_birth_date
-
     members = (
         Member.objects.filter(household__in=households.values("pk"))
         .select_related("household__node")
@@ -158,8 +156,6 @@ def official_workbook(households, *, unmasked, described=""):
     """The filtered dossiers in the column order of the 困难职工档案表 (one row a household, the
     head's own fields from his member row), titled with the filter, masked unless ``unmasked``,
     money as numbers, every typed text through xlsx_cells."""
-    from .sensitive import shown_account, shown_birth_date
-
     heads = models.Prefetch("members", queryset=Member.objects.filter(relation=Relation.HEAD), to_attr="heads")
     rows = households.select_related("node", "enterprise").prefetch_related(heads)
     workbook = Workbook(write_only=True)

@@ -54,7 +54,8 @@ def search_households(queryset, value, user):
     # (unordered: the members' default order would join each to its household to sort)
     members = Member.objects.filter(by_id).order_by().values("household_id")
     by_number_ids = Household.objects.filter(by_number).order_by().values("pk")
-    if len(members.union(by_number_ids, all=True)[:MANY]) < MANY:  # (ALL: the probe stops at MANY)
+    # the probe counts in the database, stopping at MANY (UNION ALL: no duplicates to remove first)
+    if members.union(by_number_ids, all=True)[:MANY].count() < MANY:
         # a whole number, or a start that fewer than MANY share: the ids of both as one UNION
         # subquery, read by index, the matches then sorted. (An OR of the number with the members'
         # subquery cannot use an index on PostgreSQL, which then walks the list's order in search

@@ -64,7 +64,9 @@ def _locked_for(move, household, actor):
 AUDITED_MOVES = {Move.APPROVE: AuditAction.APPROVE, Move.RETURN: AuditAction.RETURN, Move.EXIT: AuditAction.EXIT}
 
 
-def _move(household, actor, move, to_status, opinion="", **fields):
+def _move(household, actor, move, to_status, opinion="", *, at=None, **fields):
+    """The workflow step ``move`` to ``to_status``, made now (or ``at``, for a paper dossier's
+    past approval), with its record and the household's copy of its latest step."""
     from_status = household.status
     if move in AUDITED_MOVES:
         audit.record(actor, AUDITED_MOVES[move], household,
@@ -73,7 +75,7 @@ def _move(household, actor, move, to_status, opinion="", **fields):
     for name, value in fields.items():
         setattr(household, name, value)
     household._change_reason, household._history_user = move, actor
-    household.status_changed_at, household.last_move = timezone.now(), move
+    household.status_changed_at, household.last_move = at or timezone.now(), move
     household.save()
     return StatusChange.objects.create(
         household=household, action=move, from_status=from_status, to_status=to_status, actor=actor,
@@ -241,11 +243,8 @@ def household_import_on_file(*, household, members, actor, number, approved_on, 
     require(not category or category in Category.values, _("请选择困难类别。"))
     household_save(household=household, members=members, actor=actor)
     approved_at = timezone.make_aware(datetime.datetime.combine(approved_on, datetime.time(12)))
-    change = _move(household, actor, Move.IMPORT, Status.APPROVED, opinion or _("纸质档案录入系统"),
-                   number=number, approved_at=approved_at, category=category or household.category)
-    StatusChange.objects.filter(pk=change.pk).update(at=approved_at)
-    Household.objects.filter(pk=household.pk).update(status_changed_at=approved_at)
-    household.status_changed_at = approved_at
+    _move(household, actor, Move.IMPORT, Status.APPROVED, opinion or _("纸质档案录入系统"), at=approved_at,
+          number=number, approved_at=approved_at, category=category or household.category)
     return household
 
 

@@ -50,13 +50,12 @@ def with_waiting(queryset):
     ``last_step_actor`` (who): a CASE runs their subqueries for the returned rows alone, so a queue
     of ten thousand is sorted on two columns of its own rows."""
     latest = StatusChange.objects.filter(household=OuterRef("pk")).order_by("-at", "-pk")
-    returned = RETURNED
     return queryset.annotate(
         waiting_since=Coalesce(F("status_changed_at"), F("created_at")),
         returned=RETURNED_FIRST,
-        last_step_opinion=Case(When(returned, then=Subquery(latest.values("opinion")[:1])), default=Value(""),
+        last_step_opinion=Case(When(RETURNED, then=Subquery(latest.values("opinion")[:1])), default=Value(""),
                                output_field=TextField()),
-        last_step_actor=Case(When(returned, then=Subquery(latest.annotate(
+        last_step_actor=Case(When(RETURNED, then=Subquery(latest.annotate(
             who=Coalesce(NullIf("actor__name", Value("")), "actor__username")).values("who")[:1])),
             default=Value(""), output_field=CharField()),
     )

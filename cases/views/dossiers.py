@@ -13,8 +13,7 @@ from network import audit
 from network.models import AuditAction, Node
 from network.scoping import get_visible_or_404
 
-from ..export_jobs import export_start
-from ..exports import member_roster_workbook, official_workbook, roster_workbook
+from ..export_jobs import EXPORTS, export_rows, export_start
 from ..filters import HouseholdFilter
 from ..forms import (
     AnnualReviewForm,
@@ -85,77 +84,49 @@ def household_list(request):
     )
 
 
-@never_cache
-@login_required
-@permission_required("cases.view_household", raise_exception=True)
-def household_export(request):
-    """The filtered list as an Excel roster, streamed; masked unless asked for and permitted (logged)."""
-    households = Household.objects.visible_to(request.user).select_related("node", "enterprise")
-    filterset = HouseholdFilter(request.GET or None, households, user=request.user)
+def _export(request, what, audit_label, object_type):
+    """An export of the filtered list (``what``: one of export_jobs.EXPORTS), in the request or,
+    when big, as a background job; masked unless asked for and permitted (the reveal logged),
+    audited either way, titled with the filter applied."""
+    title, write = EXPORTS[what]
+    filterset, rows = export_rows(request.user, request.GET)
     unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
-    rows = filterset.qs.order_by("node__path", "number", "pk")
     row_count = rows.count()
     if unmasked:
         # scoped to the user's node, so that the center above him reads who took which list
         log_access(request.user, None, "export", detail=filterset.describe(), row_count=row_count)
-    audit.record(request.user, AuditAction.EXPORT, object_type="cases.household", row_count=row_count,
-                 detail=export_detail("档案花名册", filterset.applied_names(), unmasked))
+    audit.record(request.user, AuditAction.EXPORT, object_type=object_type, row_count=row_count,
+                 detail=export_detail(audit_label, filterset.applied_names(), unmasked))
     if row_count > settings.EXPORT_INLINE_MAX:
-        return redirect(export_start(user=request.user, what="households", query=request.GET.urlencode(),
+        return redirect(export_start(user=request.user, what=what, query=request.GET.urlencode(),
                                      unmasked=unmasked))
-    filename = f"困难职工档案-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(roster_workbook(rows, unmasked=unmasked, described=filterset.describe()), as_attachment=True,
-                        filename=filename,
+    return FileResponse(write(rows, unmasked=unmasked, described=filterset.describe()), as_attachment=True,
+                        filename=f"{title}-{timezone.localdate():%Y%m%d}.xlsx",
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@never_cache
+@login_required
+@permission_required("cases.view_household", raise_exception=True)
+def household_export(request):
+    """The filtered list as an Excel roster, one row a household."""
+    return _export(request, "households", "档案花名册", "cases.household")
 
 
 @never_cache
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def household_member_export(request):
-    """The filtered list as a member-level roster (every person, with relation, school and grade),
-    streamed; masked unless asked for and permitted (logged), titled with the filter applied."""
-    households = Household.objects.visible_to(request.user)
-    filterset = HouseholdFilter(request.GET or None, households, user=request.user)
-    unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
-    described = filterset.describe()
-    row_count = filterset.qs.count()
-    if unmasked:
-        log_access(request.user, None, "export", detail=described, row_count=row_count)
-    audit.record(request.user, AuditAction.EXPORT, object_type="cases.member", row_count=row_count,
-                 detail=export_detail("家庭成员花名册", filterset.applied_names(), unmasked))
-    if row_count > settings.EXPORT_INLINE_MAX:
-        return redirect(export_start(user=request.user, what="members", query=request.GET.urlencode(),
-                                     unmasked=unmasked))
-    filename = f"困难职工家庭成员-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(member_roster_workbook(filterset.qs, unmasked=unmasked, described=described),
-                        as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    """The filtered list as a member-level roster (every person, with relation, school and grade)."""
+    return _export(request, "members", "家庭成员花名册", "cases.member")
 
 
 @never_cache
 @login_required
 @permission_required("cases.view_household", raise_exception=True)
 def household_official_export(request):
-    """The filtered list in the column order of the 困难职工档案表 (for the upper unions' system);
-    masked unless asked for and permitted (logged), titled with the filter applied."""
-    households = Household.objects.visible_to(request.user)
-    filterset = HouseholdFilter(request.GET or None, households, user=request.user)
-    unmasked = request.GET.get("unmask") == "1" and may_unmask(request.user)
-    described = filterset.describe()
-    rows = filterset.qs.order_by("node__path", "number", "pk")
-    row_count = rows.count()
-    if unmasked:
-        log_access(request.user, None, "export", detail=described, row_count=row_count)
-    audit.record(request.user, AuditAction.EXPORT, object_type="cases.household", row_count=row_count,
-                 detail=export_detail("档案表格式导出", filterset.applied_names(), unmasked))
-    if row_count > settings.EXPORT_INLINE_MAX:
-        return redirect(export_start(user=request.user, what="official", query=request.GET.urlencode(),
-                                     unmasked=unmasked))
-    filename = f"困难职工档案表-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(official_workbook(rows, unmasked=unmasked, described=described), as_attachment=True,
-                        filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    """The filtered list in the column order of the 困难职工档案表 (for the upper unions' system)."""
+    return _export(request, "official", "档案表格式导出", "cases.household")
 
 
 def export_detail(what, filter_names, unmasked):
