@@ -21,6 +21,30 @@ CHROMIUM_ARGS = [
 MISSING = "Debian's chromium is not installed (/usr/bin/chromium); scripts/test.sh installs it when it may"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_request_at_a_time_on_in_memory_sqlite():
+    """On the in-memory SQLite test database the live server's request threads share the test's one
+    connection, so two requests at once (the keep-alive call beside a click) collide in it: "cannot
+    start a transaction within a transaction", and the page then reads its session as ended. There
+    the live server answers one request at a time, in its own thread (and closes each connection);
+    on PostgreSQL each thread has a connection of its own and it stays threaded."""
+    from django.core.servers.basehttp import WSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)  # the thread itself holds the shared connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneRequestAtATime
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
